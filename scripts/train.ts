@@ -1,0 +1,85 @@
+/**
+ * npm run train [-- --data FILE.jsonl] [--test FILE.jsonl] [--out DIR] [--folds N]
+ *
+ * Trains on the corpus (corpus/train/*.yaml) or on a JSONL file, calibrates
+ * the out-of-scope threshold, writes the artifact and prints held-out
+ * metrics. Without --out the model is saved under DATA_DIR/models and made
+ * current; with --out it is only written there.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cliConfig, progressLine, runCli } from '../src/cli/common.js';
+import { AppError } from '../src/core/errors.js';
+import { saveArtifact } from '../src/nlu/artifact.js';
+import { findLeaks, hashLabelled, loadCorpus, readLabelledFile } from '../src/nlu/corpus.js';
+import { ModelStore } from '../src/nlu/model-store.js';
+import { normalise } from '../src/nlu/normalise.js';
+import { formatReport } from '../src/nlu/report-format.js';
+import { trainModel } from '../src/nlu/train.js';
+
+runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      test: { type: 'string' },
+      out: { type: 'string' },
+      folds: { type: 'string' },
+      corpus: { type: 'string' },
+    },
+  });
+  const config = cliConfig();
+  const corpus = loadCorpus(values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR);
+  const train = values.data ? readLabelledFile(values.data) : corpus.train;
+  const test = values.test ? readLabelledFile(values.test) : values.data ? [] : corpus.test;
+  const leaks = findLeaks(train, test, (t) => normalise(t).replace(/[\p{P}\s]/gu, ''));
+  if (leaks.length > 0) {
+    throw new AppError(
+      'CORPUS_INVALID',
+      `${leaks.length} test line(s) also occur in training, e.g. ${leaks
+        .slice(0, 3)
+        .map((l) => JSON.stringify(l.text))
+        .join(', ')}`,
+    );
+  }
+  const intents = new Set(train.map((r) => r.intent)).size;
+  console.error(`training on ${train.length} utterances, ${intents} intents; held-out lines: ${test.length}`);
+  const line = progressLine();
+  const epochs = new Map<number, number>();
+  const { model, report } = await trainModel({
+    train,
+    test,
+    terms: corpus.terms,
+    corrections: corpus.corrections,
+    corpusHash: values.data ? hashLabelled(train) : corpus.hash,
+    folds: values.folds !== undefined ? Number(values.folds) : undefined,
+    onProgress: (p) => {
+      if (p.stage === 'jobs') line.done(`${p.jobs} training jobs (final model + ${p.folds} calibration folds) on worker threads`);
+      else if (p.stage === 'epoch') {
+        epochs.set(p.job, p.epoch);
+        line.update(
+          `epochs: ${[...epochs.entries()]
+            .sort()
+            .map(([j, e]) => `${j === 0 ? 'final' : `fold ${j}`} ${e}`)
+            .join(' · ')}`,
+        );
+      } else if (p.stage === 'calibrated') {
+        line.done(
+          `out-of-scope threshold ${p.threshold} on ${p.thresholdOn} (out-of-fold balanced accuracy ${(p.accuracy * 100).toFixed(1)}%)`,
+        );
+      }
+    },
+  });
+  line.done();
+  let where: string;
+  if (values.out) {
+    where = path.resolve(values.out);
+    saveArtifact(model, where);
+  } else {
+    const store = new ModelStore(config.modelsDir);
+    where = store.save(model);
+    store.activate(model.version);
+  }
+  console.log(`model ${model.version} written to ${where}${values.out ? '' : ' (now current)'}`);
+  console.log(`training took ${model.manifest.trainingSeconds} s`);
+  if (report) console.log(`\nheld-out evaluation\n${formatReport(report)}`);
+});

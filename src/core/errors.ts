@@ -1,0 +1,36 @@
+/**
+ * The one error catalogue. Every error a client or operator can see has a
+ * stable code here; tests assert the code, never the wording. 5xx details
+ * never reach clients (see http/error-handler.ts).
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: { status: 500, message: 'Configuration is invalid' },
+  BAD_REQUEST: { status: 400, message: 'The request is not valid' },
+  TEXT_REQUIRED: { status: 400, message: 'Field "text" must be a non-empty string' },
+  TEXT_TOO_LONG: { status: 400, message: 'Field "text" is too long' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  MODEL_NOT_READY: { status: 503, message: 'The language model is not loaded yet' },
+  MODEL_INVALID: { status: 500, message: 'The model artifact is missing or damaged' },
+  CORPUS_INVALID: { status: 500, message: 'The corpus is not valid' },
+  DATA_INVALID: { status: 400, message: 'The data file is not valid' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ErrorCodes[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ErrorCodes[code].status;
+    this.details = details;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,34 @@
+/**
+ * What understanding produces for one citizen message. The dialogue engine
+ * consumes only this shape; it never sees the NLP libraries behind it.
+ */
+import type { Entity } from './entities.js';
+
+export const OUT_OF_SCOPE = 'None';
+
+export interface IntentScore {
+  intent: string;
+  score: number;
+}
+
+export interface Parse {
+  /** The raw text as received. */
+  text: string;
+  /** After normalisation and spelling corrections: what the classifier saw. */
+  normalised: string;
+  /** Words from the segmenter (government-terms dictionary applied). */
+  tokens: string[];
+  /** Winning intent after the out-of-scope threshold, or `None`. */
+  intent: string;
+  /** Score of the arg-max intent (0..1, scores of all intents sum to 1). */
+  score: number;
+  /** The arg-max intent's absolute activation (see Classification). */
+  activation: number;
+  /** Arg-max intent ignoring the threshold (what the model liked best). */
+  topIntent: string;
+  /** Best alternatives, highest first, including the winner. */
+  alternatives: IntentScore[];
+  entities: Entity[];
+  /** Version of the model artifact that made this parse. */
+  modelVersion: string;
+}

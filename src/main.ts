@@ -1,0 +1,43 @@
+/**
+ * Thin runner: configuration → model (trained on first start) → server →
+ * listen; closes gracefully on SIGINT/SIGTERM.
+ */
+import { mkdirSync } from 'node:fs';
+import pino from 'pino';
+import { type Config, loadConfig, loadDotEnv } from './config.js';
+import { AppError } from './core/errors.js';
+import { loadOrTrainModel } from './nlu/bootstrap-model.js';
+import { ModelHolder } from './nlu/model-holder.js';
+import { buildServer } from './server.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error(e instanceof AppError ? e.message : e);
+    process.exit(1);
+  }
+  const log = pino({ level: config.LOG_LEVEL });
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const models = new ModelHolder();
+  models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
+  const server = await buildServer({ config, models });
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  await server.listen({ port: config.PORT, host: config.HOST });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

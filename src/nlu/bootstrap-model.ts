@@ -1,0 +1,42 @@
+/**
+ * First start: when DATA_DIR holds no model, train one from the shipped
+ * corpus, save it and make it current. Later starts just load it.
+ */
+import type { Logger } from 'pino';
+import { loadCorpus } from './corpus.js';
+import type { NluModel } from './model.js';
+import { ModelStore } from './model-store.js';
+import { trainModel } from './train.js';
+
+export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log: Logger): Promise<NluModel> {
+  const store = new ModelStore(modelsDir);
+  const existing = store.loadCurrent();
+  if (existing) {
+    log.info({ version: existing.version }, 'model loaded');
+    return existing;
+  }
+  log.info({ corpusDir }, 'no model yet: training one from the shipped corpus (first start only)');
+  const corpus = loadCorpus(corpusDir);
+  const { model, report } = await trainModel({
+    train: corpus.train,
+    test: corpus.test,
+    terms: corpus.terms,
+    corrections: corpus.corrections,
+    corpusHash: corpus.hash,
+    onProgress: (p) => {
+      if (p.stage !== 'epoch' && p.stage !== 'evaluated') log.info(p, 'training');
+    },
+  });
+  store.save(model);
+  store.activate(model.version);
+  log.info(
+    {
+      version: model.version,
+      seconds: model.manifest.trainingSeconds,
+      inScopeAccuracy: report?.inScopeAccuracy,
+      oosRecall: report?.oosRecall,
+    },
+    'model trained and activated',
+  );
+  return model;
+}

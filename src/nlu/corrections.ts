@@ -1,0 +1,42 @@
+/**
+ * Spelling corrections for frequent misspellings and homophones citizens type
+ * (公基金 → 公积金). The table lives in corpus/dict/corrections.tsv so that
+ * maintainers extend it without code; it is copied into each model artifact.
+ */
+export type CorrectionTable = ReadonlyArray<readonly [wrong: string, right: string]>;
+
+/** Parses `wrong<TAB>right` lines; `#` starts a comment line. */
+export function parseCorrections(tsv: string, source = 'corrections.tsv'): CorrectionTable {
+  const pairs: Array<[string, string]> = [];
+  const seen = new Map<string, number>();
+  tsv.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim() || line.startsWith('#')) return;
+    const cols = line.split('\t').map((c) => c.trim());
+    if (cols.length !== 2 || !cols[0] || !cols[1]) {
+      throw new Error(`${source}:${i + 1}: expected "wrong<TAB>right", got ${JSON.stringify(line)}`);
+    }
+    const [wrong, right] = cols as [string, string];
+    if (wrong === right) throw new Error(`${source}:${i + 1}: "${wrong}" corrects to itself`);
+    const prior = seen.get(wrong);
+    if (prior !== undefined) throw new Error(`${source}:${i + 1}: "${wrong}" already corrected on line ${prior}`);
+    seen.set(wrong, i + 1);
+    pairs.push([wrong, right]);
+  });
+  for (const [wrong, right] of pairs) {
+    if (seen.has(right)) throw new Error(`${source}: "${wrong}" → "${right}" chains into another correction`);
+  }
+  return pairs;
+}
+
+/**
+ * Compiles the table into one alternation, longest first, so that a single
+ * left-to-right pass applies every correction without re-scanning the text
+ * per entry (the table has hundreds of lines; a parse must stay in microseconds).
+ */
+export function compileCorrector(table: CorrectionTable): (text: string) => string {
+  if (table.length === 0) return (text) => text;
+  const map = new Map(table);
+  const escaped = [...map.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(escaped.join('|'), 'g');
+  return (text) => text.replace(pattern, (m) => map.get(m) ?? m);
+}

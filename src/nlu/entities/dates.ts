@@ -1,0 +1,149 @@
+/**
+ * Chinese dates and times via Microsoft Recognizers-Text: the only file that
+ * imports it. It understands 明天上午, 下周三下午, 12月3号, 3天后 and far more
+ * than a hand-written parser would.
+ *
+ * It is also slow: 0.4–2.3 ms per call measured here even on a five-character
+ * window, against a budget of 2 ms p99 for a whole parse. So we (1) run it
+ * only when a cheap cue regex finds something date-like, (2) only on a small
+ * window around the cues, and (3) memoise window results per calendar day in
+ * a bounded LRU, since citizens repeat the same few expressions (明天, 下周三上午).
+ */
+import { createRequire } from 'node:module';
+import { wallClock } from '../../core/clock.js';
+import type { DateEntity, Entity, PeriodEntity, TimeEntity } from '../../core/entities.js';
+
+const require = createRequire(import.meta.url);
+// The recognizers ship types that don't resolve under NodeNext; keep the untyped surface here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const { DateTimeRecognizer } = require('@microsoft/recognizers-text-date-time') as any;
+const { Culture } = require('@microsoft/recognizers-text-suite') as any;
+
+const NUM = '[0-9一二三四五六七八九十两]';
+const CUE = new RegExp(
+  [
+    '大?[今明昨前后]天',
+    `${NUM}+\\s*(?:月|日|号|天[之以]?后|个?(?:周|星期|礼拜)[之以]?后|点|时)`,
+    '(?:下下?个?|这个?|本|上个?)?(?:周|星期|礼拜)[一二三四五六日天末1-7]?',
+    '月[底初]|年[底初]',
+    '上午|下午|中午|晚上|早上|凌晨|傍晚|今晚|明早',
+    '下个?月|元旦|春节|国庆|清明|端午|中秋|劳动节',
+  ].join('|'),
+  'gu',
+);
+// Context kept around a cue so 下周三上午 is read whole: 下 before 周三 etc.
+const LEFT = 2;
+const RIGHT = 3;
+
+let model: any;
+function getModel(): any {
+  model ??= new DateTimeRecognizer(Culture.Chinese).getDateTimeModel();
+  return model;
+}
+
+interface Found {
+  date?: string;
+  period?: 'am' | 'pm';
+  time?: string;
+  start: number;
+  /** exclusive */
+  end: number;
+}
+
+const CACHE_LIMIT = 5000;
+const cache = new Map<string, Found[]>();
+
+function remember(key: string, value: Found[]): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+}
+
+/** Picks the first candidate on or after today (周四 → this Thursday, not last week's). */
+function pickDate(values: string[], today: string): string | undefined {
+  return values.find((v) => v >= today) ?? values.at(-1);
+}
+
+function periodOf(timex: string): 'am' | 'pm' | undefined {
+  if (/TMO$/.test(timex)) return 'am';
+  if (/T(AF|EV|NI)$/.test(timex)) return 'pm';
+  return undefined;
+}
+
+function recognise(window: string, ref: Date, today: string): Found[] {
+  const out: Found[] = [];
+  for (const r of getModel().parse(window, ref) as any[]) {
+    const values: any[] = r.resolution?.values ?? [];
+    const type: string = values[0]?.type ?? '';
+    const timex: string = values[0]?.timex ?? '';
+    const found: Found = { start: r.start, end: r.end + 1 };
+    if (type === 'date') {
+      found.date = pickDate(
+        values.map((v) => v.value),
+        today,
+      );
+    } else if (type === 'datetime') {
+      const chosen = pickDate(
+        values.map((v) => v.value as string),
+        today,
+      );
+      if (chosen) {
+        found.date = chosen.slice(0, 10);
+        found.time = chosen.slice(11, 16);
+      }
+    } else if (type === 'datetimerange') {
+      const starts = values.map((v) => String(v.start).slice(0, 10));
+      found.date = pickDate(starts, today);
+      found.period = periodOf(timex);
+    } else if (type === 'time') {
+      found.time = String(values[0].value).slice(0, 5);
+    } else if (type === 'timerange') {
+      found.period = periodOf(timex);
+    } else {
+      continue; // ranges of days, durations, sets: not a single appointment slot
+    }
+    if (found.time && !found.period) found.period = Number(found.time.slice(0, 2)) < 12 ? 'am' : 'pm';
+    out.push(found);
+  }
+  return out;
+}
+
+/** Windows around date cues, merged where they touch. */
+function cueWindows(text: string): Array<[number, number]> {
+  const windows: Array<[number, number]> = [];
+  for (const m of text.matchAll(CUE)) {
+    const start = Math.max(0, m.index - LEFT);
+    const end = Math.min(text.length, m.index + m[0].length + RIGHT);
+    const last = windows.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+  }
+  return windows;
+}
+
+/** Date, time and period entities, resolved against `now` in Shanghai time. */
+export function extractDates(text: string, now: Date): Entity[] {
+  const windows = cueWindows(text);
+  if (windows.length === 0) return [];
+  const clock = wallClock(now);
+  // The recognizer reads the reference's local fields; give it Shanghai's.
+  const ref = new Date(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute);
+  const entities: Entity[] = [];
+  for (const [ws, we] of windows) {
+    const window = text.slice(ws, we);
+    const key = `${clock.date}|${window}`;
+    let found = cache.get(key);
+    if (!found) {
+      found = recognise(window, ref, clock.date);
+      remember(key, found);
+    }
+    for (const f of found) {
+      const start = ws + f.start;
+      const end = ws + f.end;
+      const span = { text: text.slice(start, end), start, end };
+      if (f.date) entities.push({ type: 'date', value: f.date, ...span } satisfies DateEntity);
+      if (f.time) entities.push({ type: 'time', value: f.time, ...span } satisfies TimeEntity);
+      if (f.period) entities.push({ type: 'period', value: f.period, ...span } satisfies PeriodEntity);
+    }
+  }
+  return entities;
+}

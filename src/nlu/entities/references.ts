@@ -1,0 +1,24 @@
+/**
+ * Appointment and ticket numbers as this service issues them:
+ * A20261125-0001 (appointment) and T20261125-0001 (ticket: complaint,
+ * suggestion, callback). Citizens drop the dash or add spaces; accept both.
+ */
+import type { ReferenceEntity } from '../../core/entities.js';
+
+const REFERENCE = /(?<![0-9a-z])([at])\s?-?\s?(20[0-9]{6})\s?-?\s?([0-9]{4})(?![0-9])/gi;
+
+export function extractReferences(text: string): ReferenceEntity[] {
+  const out: ReferenceEntity[] = [];
+  for (const m of text.matchAll(REFERENCE)) {
+    const letter = (m[1] as string).toUpperCase();
+    out.push({
+      type: 'reference',
+      kind: letter === 'A' ? 'appointment' : 'ticket',
+      value: `${letter}${m[2]}-${m[3]}`,
+      text: m[0],
+      start: m.index,
+      end: m.index + m[0].length,
+    });
+  }
+  return out;
+}

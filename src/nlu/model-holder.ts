@@ -1,0 +1,24 @@
+/**
+ * The active model, swappable at run time. A parse reads `current` once and
+ * uses that object to the end, so a swap never changes a parse mid-way; the
+ * new model is fully loaded before it is published by one assignment.
+ */
+import type { NluModel } from './model.js';
+
+export class ModelHolder {
+  #current: NluModel | null;
+
+  constructor(initial: NluModel | null = null) {
+    this.#current = initial;
+  }
+
+  get current(): NluModel | null {
+    return this.#current;
+  }
+
+  swap(next: NluModel): NluModel | null {
+    const previous = this.#current;
+    this.#current = next;
+    return previous;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Where artifacts live: DATA_DIR/models/<version>/, plus a `CURRENT` file
+ * naming the active version. CURRENT is replaced by rename, so a reader sees
+ * the old or the new version, never a torn write.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../core/errors.js';
+import { loadArtifact, saveArtifact } from './artifact.js';
+import type { NluModel } from './model.js';
+
+export class ModelStore {
+  constructor(readonly dir: string) {}
+
+  private get pointer(): string {
+    return path.join(this.dir, 'CURRENT');
+  }
+
+  currentVersion(): string | null {
+    if (!existsSync(this.pointer)) return null;
+    const v = readFileSync(this.pointer, 'utf8').trim();
+    return v && existsSync(path.join(this.dir, v, 'manifest.json')) ? v : null;
+  }
+
+  versions(): string[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(this.dir, d.name, 'manifest.json')))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  pathOf(version: string): string {
+    return path.join(this.dir, version);
+  }
+
+  /** Saves an artifact under its version; does not activate it. */
+  save(model: NluModel): string {
+    mkdirSync(this.dir, { recursive: true });
+    const dir = this.pathOf(model.version);
+    saveArtifact(model, dir);
+    return dir;
+  }
+
+  activate(version: string): void {
+    if (!existsSync(path.join(this.pathOf(version), 'manifest.json'))) {
+      throw new AppError('MODEL_INVALID', `no model version ${version} in ${this.dir}`);
+    }
+    const tmp = `${this.pointer}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${version}\n`);
+    renameSync(tmp, this.pointer);
+  }
+
+  loadCurrent(): NluModel | null {
+    const v = this.currentVersion();
+    return v ? loadArtifact(this.pathOf(v)) : null;
+  }
+}

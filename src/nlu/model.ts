@@ -1,0 +1,93 @@
+/**
+ * A loaded model and the understanding step it performs:
+ * normalise → correct → segment → features → classify → threshold → entities.
+ */
+import type { Entity } from '../core/entities.js';
+import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
+import type { IntentClassifier, Segmenter } from '../core/ports.js';
+import type { CorrectionTable } from './corrections.js';
+import { compileCorrector } from './corrections.js';
+import { extractEntities } from './entities/index.js';
+import { buildFeatures, type FeatureOptions } from './features.js';
+import type { EvaluationReport } from './metrics.js';
+import { normalise } from './normalise.js';
+
+export type ConfidenceSignal = 'share' | 'activation';
+
+export interface ModelManifest {
+  format: 1;
+  version: string;
+  createdAt: string;
+  corpusHash: string;
+  trainingSize: number;
+  intents: string[];
+  features: FeatureOptions;
+  /** A confidence below this makes the parse `None`. */
+  threshold: number;
+  /** Which confidence the threshold applies to, chosen by calibration. */
+  thresholdOn: ConfidenceSignal;
+  calibration: { folds: number; accuracy: number; n: number; alternatives: Record<ConfidenceSignal, number> } | null;
+  trainingSeconds: number;
+  libraries: Record<string, string>;
+  node: string;
+  /** Held-out metrics, when a test split was available at training time. */
+  metrics: Omit<EvaluationReport, 'slowest'> | null;
+}
+
+/** Everything below the classifier that turns raw text into features. */
+export interface TextPipeline {
+  prepare(raw: string): { normalised: string; tokens: string[]; features: string[] };
+}
+
+export function createTextPipeline(segmenter: Segmenter, corrections: CorrectionTable, features: FeatureOptions): TextPipeline {
+  const correct = compileCorrector(corrections);
+  return {
+    prepare(raw) {
+      const normalised = correct(normalise(raw));
+      const tokens = segmenter.segment(normalised);
+      return { normalised, tokens, features: buildFeatures(tokens, features) };
+    },
+  };
+}
+
+const ALTERNATIVES = 5;
+
+export class NluModel {
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly classifier: IntentClassifier,
+    readonly text: TextPipeline,
+    readonly terms: readonly string[],
+    readonly corrections: CorrectionTable,
+  ) {}
+
+  get version(): string {
+    return this.manifest.version;
+  }
+
+  /** Classification only (no entities): what evaluation and calibration need. */
+  classify(raw: string): Omit<Parse, 'entities'> {
+    const { normalised, tokens, features } = this.text.prepare(raw);
+    const { ranked, activation } = features.length > 0 ? this.classifier.classify(features) : { ranked: [], activation: 0 };
+    const top = ranked[0] ?? { intent: OUT_OF_SCOPE, score: 0 };
+    const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
+    const accepted = top.intent !== OUT_OF_SCOPE && confidence >= this.manifest.threshold;
+    return {
+      text: raw,
+      normalised,
+      tokens,
+      intent: accepted ? top.intent : OUT_OF_SCOPE,
+      score: top.score,
+      activation,
+      topIntent: top.intent,
+      alternatives: ranked.slice(0, ALTERNATIVES).map((r) => ({ intent: r.intent, score: r.score })),
+      modelVersion: this.manifest.version,
+    };
+  }
+
+  parse(raw: string, now: Date = new Date()): Parse {
+    const parse = this.classify(raw);
+    const entities: Entity[] = parse.normalised ? extractEntities(parse.normalised, now) : [];
+    return { ...parse, entities };
+  }
+}
