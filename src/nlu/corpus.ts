@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
+import { expandOosTemplates, parseOosTemplates } from './augment.js';
 import { type CorrectionTable, parseCorrections } from './corrections.js';
 import { parseTerms } from './jieba-segmenter.js';
 
@@ -81,7 +82,10 @@ export function readLabelledFile(file: string): LabelledText[] {
 }
 
 export interface Corpus {
+  /** Hand-written utterances from train/*.yaml. */
   train: LabelledText[];
+  /** Out-of-scope lines generated from augment/out-of-scope-templates.yaml. */
+  augmented: LabelledText[];
   test: LabelledText[];
   terms: string[];
   corrections: CorrectionTable;
@@ -109,10 +113,17 @@ export function loadCorpus(dir: string): Corpus {
   const test = sorted(path.join(dir, 'test'), /\.jsonl$/).flatMap((f) => parseJsonl(read(f), f));
   const termsFile = path.join(dir, 'dict', 'gov-terms.txt');
   const correctionsFile = path.join(dir, 'dict', 'corrections.tsv');
+  const templatesFile = path.join(dir, 'augment', 'out-of-scope-templates.yaml');
   const terms = existsSync(termsFile) ? parseTerms(read(termsFile)) : [];
   const corrections = existsSync(correctionsFile) ? parseCorrections(read(correctionsFile), correctionsFile) : [];
+  const augmented = existsSync(templatesFile) ? expandOosTemplates(parseOosTemplates(read(templatesFile), templatesFile), terms) : [];
   if (train.length === 0) fail(`${dir}: no training utterances found in train/*.yaml`);
-  return { train, test, terms, corrections, hash: hash.digest('hex') };
+  return { train, augmented, test, terms, corrections, hash: hash.digest('hex') };
+}
+
+/** Everything the shipped corpus trains on: hand-written plus generated lines. */
+export function trainingSet(corpus: Corpus): LabelledText[] {
+  return [...corpus.train, ...corpus.augmented];
 }
 
 /** Hash of a labelled set (for a model trained from a JSONL file). */

@@ -36,6 +36,8 @@ export function buildFeatures(tokens: readonly string[], options: FeatureOptions
       if (options.unigrams && HAN.test(ch)) out.add(`_${ch}`);
     }
   }
+  // Nothing to say about an empty message, not even its edges.
+  if (chars.length === (options.edges ? 1 : 0)) return [];
   if (options.edges) chars.push('$');
   if (options.bigrams) {
     for (let i = 0; i + 1 < chars.length; i++) out.add(`~${chars[i]}${chars[i + 1]}`);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { idCheckDigit, isValidIdNumber } from '../../src/nlu/entities/id-number.js';
+import { extractEntities } from '../../src/nlu/entities/index.js';
+import { isValidPhone } from '../../src/nlu/entities/phones.js';
+
+// Wednesday 25 November 2026, 10:00 in Shanghai.
+const NOW = new Date('2026-11-25T02:00:00Z');
+const of = (text: string, type: string) => extractEntities(text, NOW).filter((e) => e.type === type);
+
+describe('dates and periods (Microsoft Recognizers, Shanghai time)', () => {
+  it('reads 明天上午 as tomorrow morning', () => {
+    expect(of('明天上午', 'date')[0]).toMatchObject({ value: '2026-11-26' });
+    expect(of('明天上午', 'period')[0]).toMatchObject({ value: 'am' });
+  });
+
+  it('reads 下周三下午 as next week’s Wednesday afternoon', () => {
+    expect(of('下周三下午去办', 'date')[0]).toMatchObject({ value: '2026-12-02' });
+    expect(of('下周三下午去办', 'period')[0]).toMatchObject({ value: 'pm' });
+  });
+
+  it('reads 12月3号 as the coming 3 December, not last year’s', () => {
+    expect(of('12月3号可以吗', 'date')[0]).toMatchObject({ value: '2026-12-03' });
+  });
+
+  it('reads 3天后 relative to today', () => {
+    expect(of('3天后', 'date')[0]).toMatchObject({ value: '2026-11-28' });
+  });
+
+  it('resolves a past date as past, so the dialogue can refuse it', () => {
+    expect(of('昨天', 'date')[0]).toMatchObject({ value: '2026-11-24' });
+  });
+
+  it('uses Shanghai’s date even when UTC is still on the previous day', () => {
+    // 23:30 UTC on the 25th is 07:30 on the 26th in Shanghai.
+    const late = new Date('2026-11-25T23:30:00Z');
+    expect(extractEntities('明天', late).find((e) => e.type === 'date')).toMatchObject({ value: '2026-11-27' });
+  });
+
+  it('finds no date in text without date words', () => {
+    expect(of('我想提取公积金', 'date')).toEqual([]);
+  });
+
+  it('reports where in the text the date was found', () => {
+    const [d] = of('我想下周三上午在浦东办', 'date');
+    expect(d).toMatchObject({ text: '下周三上午', start: 2, end: 7 });
+  });
+});
+
+describe('districts', () => {
+  it('maps short names and former names to the canonical district', () => {
+    expect(of('我在浦东', 'district')[0]).toMatchObject({ value: '浦东新区' });
+    expect(of('闸北那边', 'district')[0]).toMatchObject({ value: '静安区' });
+    expect(of('徐汇区行政服务中心', 'district')[0]).toMatchObject({ value: '徐汇区', text: '徐汇区' });
+  });
+
+  it('does not read the river 黄浦江 or 普陀山 as districts', () => {
+    expect(of('黄浦江边散步', 'district')).toEqual([]);
+    expect(of('去普陀山烧香', 'district')).toEqual([]);
+  });
+});
+
+describe('phone numbers', () => {
+  it('finds mobile numbers with or without separators and +86', () => {
+    expect(of('电话139-1234-5678', 'phone')[0]).toMatchObject({ kind: 'mobile', value: '13912345678' });
+    expect(of('+8613912345678', 'phone')[0]).toMatchObject({ kind: 'mobile', value: '13912345678' });
+  });
+
+  it('finds landlines with an area code, or 8 digits after a phone cue', () => {
+    expect(of('座机021-62345678', 'phone')[0]).toMatchObject({ kind: 'landline', value: '02162345678' });
+    expect(of('联系电话62345678', 'phone')[0]).toMatchObject({ kind: 'landline', value: '62345678' });
+  });
+
+  it('does not read an 11-digit number that is not a mobile prefix as a phone', () => {
+    expect(of('编号12012345678', 'phone')).toEqual([]);
+  });
+
+  it('validates phone values for slots', () => {
+    expect(isValidPhone('13912345678')).toBe(true);
+    expect(isValidPhone('1391234567')).toBe(false);
+    expect(isValidPhone('021-62345678')).toBe(true);
+  });
+});
+
+describe('ID numbers (GB 11643)', () => {
+  const first17 = '31011519900307123';
+  const valid = `${first17}${idCheckDigit(first17)}`;
+
+  it('accepts a number whose check digit matches', () => {
+    expect(isValidIdNumber(valid)).toBe(true);
+    expect(of(`身份证${valid}`, 'id_number')[0]).toMatchObject({ value: valid, valid: true });
+  });
+
+  it('flags a wrong check digit as invalid instead of dropping it', () => {
+    const wrong = `${first17}${idCheckDigit(first17) === '0' ? '1' : '0'}`;
+    expect(of(`身份证号${wrong}`, 'id_number')[0]).toMatchObject({ value: wrong, valid: false });
+  });
+
+  it('computes the X check digit (value 10)', () => {
+    // 11010519491231002X is the standard's worked example.
+    expect(idCheckDigit('11010519491231002')).toBe('X');
+    expect(isValidIdNumber('11010519491231002x')).toBe(true);
+  });
+
+  it('rejects an impossible date of birth even with a matching check digit', () => {
+    const bad17 = '31011519901332123';
+    expect(isValidIdNumber(`${bad17}${idCheckDigit(bad17)}`)).toBe(false);
+  });
+
+  it('does not also report the ID’s digits as a phone number', () => {
+    expect(of(`身份证${valid}`, 'phone')).toEqual([]);
+  });
+});
+
+describe('plates and reference numbers', () => {
+  it('reads ordinary and new-energy plates', () => {
+    expect(of('沪A12345被贴罚单', 'plate')[0]).toMatchObject({ value: '沪A12345', newEnergy: false });
+    expect(of('沪ad12345', 'plate')[0]).toMatchObject({ value: '沪AD12345', newEnergy: true });
+  });
+
+  it('reads appointment and ticket numbers with or without the dash', () => {
+    expect(of('查一下A20261125-0001', 'reference')[0]).toMatchObject({ kind: 'appointment', value: 'A20261125-0001' });
+    expect(of('工单t202611250002进度', 'reference')[0]).toMatchObject({ kind: 'ticket', value: 'T20261125-0002' });
+  });
+});
