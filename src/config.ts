@@ -22,13 +22,21 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
   CORPUS_DIR: z.string().min(1).default('./corpus'),
+  /** Behaviour definitions (answers, forms, escalation) and their data files. */
+  INTENTS_DIR: z.string().min(1).default('./intents'),
+  /** Web channel: messages per user id per minute. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Web channel: messages per client IP per minute (several citizens may share an IP). */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string }>;
+export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string }>;
 
 const HINTS: Record<string, string> = {
   PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=3000',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
+  RATE_LIMIT_USER_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_USER_PER_MINUTE=30',
+  RATE_LIMIT_IP_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_IP_PER_MINUTE=120',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,7 +53,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...parsed.data,
     DATA_DIR: dataDir,
     CORPUS_DIR: path.resolve(parsed.data.CORPUS_DIR),
+    INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
     modelsDir: path.join(dataDir, 'models'),
+    databaseFile: path.join(dataDir, 'wenzheng.db'),
   });
 }
 

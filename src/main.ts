@@ -6,9 +6,14 @@ import { mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
+import { ConversationService } from './dialogue/conversation-service.js';
+import { loadBehaviour } from './dialogue/definitions.js';
+import { DialogueEngine } from './dialogue/engine.js';
 import { loadOrTrainModel } from './nlu/bootstrap-model.js';
 import { ModelHolder } from './nlu/model-holder.js';
 import { buildServer } from './server.js';
+import { openDatabase } from './storage/sqlite.js';
+import { SqliteStore } from './storage/sqlite-store.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -21,15 +26,25 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.LOG_LEVEL });
   mkdirSync(config.DATA_DIR, { recursive: true });
+  const behaviour = loadBehaviour(config.INTENTS_DIR);
+  const db = openDatabase(config.databaseFile);
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const server = await buildServer({ config, models });
+  const conversations = new ConversationService({
+    store: new SqliteStore(db),
+    models,
+    engine: new DialogueEngine(behaviour),
+    clock: () => new Date(),
+    log: log.child({ module: 'dialogue' }),
+  });
+  const server = await buildServer({ config, models, conversations });
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
     await server.close();
+    db.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void close('SIGINT'));

@@ -8,7 +8,11 @@
  * NLP.js only; the native segmenter stays in the parent, where the
  * government-terms dictionary is loaded.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FeatureOptions } from './features.js';
 import type { NeuralSettings, TrainingExample } from './nlpjs-classifier.js';
@@ -26,8 +30,18 @@ export type JobProgress = (epoch: number, error: number) => void;
 // Node 20 does not apply `--import tsx` to a worker's entry module, so the
 // worker starts as a tiny script that registers tsx's loader and then
 // imports the TypeScript worker.
+// (import.meta.resolve would be simpler, but vitest's module runner lacks it.)
+const require = createRequire(import.meta.url);
+const tsxPackage = require.resolve('tsx/package.json');
+const tsxApi = pathToFileURL(
+  path.join(
+    path.dirname(tsxPackage),
+    (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']
+      ?.import.default ?? '',
+  ),
+).href;
 const bootstrap = `
-  import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  import(${JSON.stringify(tsxApi)})
     .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./train-worker.ts', import.meta.url).href)}); });
 `;
 

@@ -37,6 +37,8 @@ export interface TrainOptions {
   folds?: number;
   /** Used only when folds < 2. */
   threshold?: number;
+  /** Used only when folds < 2 (default share). */
+  thresholdOn?: ConfidenceSignal;
   /** Training jobs run at once (default: CPU cores). */
   parallel?: number;
   /** Add pinyin spellings of the terms to the corrections (default true). */
@@ -115,7 +117,7 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
   const classifier = loadNlpjsClassifier(models[0], steps);
 
   let threshold = options.threshold ?? 0.5;
-  let thresholdOn: ConfidenceSignal = 'share';
+  let thresholdOn: ConfidenceSignal = options.thresholdOn ?? 'share';
   let calibration: ModelManifest['calibration'] = null;
   if (parts.length > 0) {
     const bySignal: Record<ConfidenceSignal, ScoredOutcome[]> = { share: [], activation: [] };

@@ -5,7 +5,9 @@
  */
 import type { ReferenceEntity } from '../../core/entities.js';
 
-const REFERENCE = /(?<![0-9a-z])([at])\s?-?\s?(20[0-9]{6})\s?-?\s?([0-9]{4})(?![0-9])/gi;
+// Any 8 digits, not only plausible dates: a mistyped number must still be
+// read as the number the citizen gave, so the lookup can say it is unknown.
+const REFERENCE = /(?<![0-9a-z])([at])\s?-?\s?([0-9]{8})\s?-?\s?([0-9]{4})(?![0-9])/gi;
 
 export function extractReferences(text: string): ReferenceEntity[] {
   const out: ReferenceEntity[] = [];

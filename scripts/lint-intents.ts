@@ -1,0 +1,18 @@
+/** npm run lint:intents — intents/ and corpus/ agree, and every template renders. */
+import { cliConfig, runCli } from '../src/cli/common.js';
+import { loadBehaviour } from '../src/dialogue/definitions.js';
+import { lintBehaviour } from '../src/dialogue/lint.js';
+import { loadCorpus } from '../src/nlu/corpus.js';
+
+runCli(async () => {
+  const config = cliConfig();
+  const behaviour = loadBehaviour(config.INTENTS_DIR);
+  const corpus = loadCorpus(config.CORPUS_DIR);
+  const problems = lintBehaviour(behaviour, [...new Set(corpus.train.map((r) => r.intent))]);
+  for (const p of problems) console.error(`✗ ${p}`);
+  const forms = [...behaviour.intents.values()].filter((i) => i.form).length;
+  console.log(
+    `${behaviour.intents.size} intents (${forms} with forms), ${behaviour.garbage.items.length} garbage items, ${behaviour.halls.size} service halls: ${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}`,
+  );
+  return problems.length === 0 ? 0 : 1;
+});

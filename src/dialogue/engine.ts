@@ -1,0 +1,507 @@
+/**
+ * The dialogue step: (state, parse, now) → (new state, replies, actions).
+ * Pure — no I/O, no clock, no randomness — so conversations are testable as
+ * transcripts. The caller performs the actions (in one transaction with the
+ * new state) and hands their results to `complete`, which renders the
+ * replies that depend on them (a new appointment's number, a ticket's status).
+ */
+import {
+  type Action,
+  type ActionResult,
+  type ConversationState,
+  type DialogueEvent,
+  type FormState,
+  initialState,
+  type Reply,
+} from '../core/conversation.js';
+import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
+import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
+import { isAffirm, isAppointmentCancel, isCancel, isDeny, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
+import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
+
+/** Intents that are conversation moves, never a question to answer in passing. */
+const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
+/** Below this share an emergency inside a form is read as the form's content. */
+const CLEAR_EMERGENCY = 0.7;
+
+/** What to say once an action has run. */
+export type AfterAction =
+  | { kind: 'done'; template: string; vars: Record<string, string> }
+  | { kind: 'lookup' }
+  | { kind: 'cancel_appointment' }
+  | { kind: 'handoff' };
+
+export interface StepResult {
+  state: ConversationState;
+  replies: Reply[];
+  actions: Action[];
+  after: AfterAction[];
+  events: DialogueEvent[];
+  /** What the assistant did, for the message log and analytics. */
+  outcome: 'answer' | 'slot_prompt' | 'confirm' | 'action' | 'fallback' | 'escalation' | 'cancelled' | 'handoff_forwarded';
+}
+
+const text = (t: string, suggestions?: string[]): Reply =>
+  suggestions?.length ? { type: 'text', text: t, suggestions } : { type: 'text', text: t };
+
+export class DialogueEngine {
+  constructor(private readonly b: Behaviour) {}
+
+  private msg(key: string, vars: Record<string, string> = {}): string {
+    return render(this.b.dialogue.messages[key] ?? key, vars);
+  }
+
+  private intent(id: string): IntentDef | undefined {
+    return this.b.intents.get(id);
+  }
+
+  /** Decides the next step. `idleMs` is the time since the conversation last changed (null for a new one). */
+  step(prior: ConversationState, parse: Parse, now: Date, idleMs: number | null): StepResult {
+    let state: ConversationState = structuredClone(prior);
+    const prefix: Reply[] = [];
+    const events: StepResult['events'] = [];
+    const expired = idleMs !== null && idleMs > this.b.dialogue.expiry_minutes * 60_000;
+    if (expired && state.status !== 'handoff') {
+      if (state.form) {
+        const name = this.intent(state.form.intent)?.form?.name ?? '事项';
+        prefix.push(text(this.msg('form_expired', { form: name, minutes: String(this.b.dialogue.expiry_minutes) })));
+        events.push({ type: 'form.expired', id: state.form.intent });
+      }
+      state = { ...initialState(), lastReference: state.lastReference };
+    }
+    const r = this.decide(state, parse, now);
+    return { ...r, replies: [...prefix, ...r.replies], events: [...events, ...r.events] };
+  }
+
+  private decide(state: ConversationState, parse: Parse, now: Date): StepResult {
+    if (state.status === 'handoff') {
+      if (isCancel(parse))
+        return this.result({ ...state, status: 'idle', humanOffered: false }, [text(this.msg('handoff_left'))], 'cancelled');
+      return this.result(state, [text(this.msg('handoff_waiting'))], 'handoff_forwarded');
+    }
+    const def = this.intent(parse.intent);
+    // Escalating intents (emergency, a request for a person) win everywhere,
+    // forms included — except an emergency the model is unsure of while a
+    // form is open: "楼道堆物好几个月没人管" during a complaint is its
+    // content (the form is evidence), so it goes on with a safety line.
+    const unsureEmergency = parse.intent === 'emergency' && state.form !== null && parse.score < CLEAR_EMERGENCY;
+    if (def?.escalate && !unsureEmergency) {
+      const replies = parse.intent === 'human_agent' ? [] : [text(def.answer)];
+      return this.handoff(state, replies, def.escalate.reason, def.escalate.priority, parse);
+    }
+    if (unsureEmergency && state.form) {
+      const r = this.continueForm(state, state.form, parse, now);
+      return { ...r, replies: [text('如遇紧急危险，请立即拨打 110 / 119 / 120。'), ...r.replies] };
+    }
+    if (state.humanOffered && isAffirm(parse)) {
+      return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse);
+    }
+    if (state.form) return this.continueForm(state, state.form, parse, now);
+    return this.route(state, parse, now);
+  }
+
+  private route(state: ConversationState, parse: Parse, now: Date): StepResult {
+    const base: ConversationState = { ...state, humanOffered: false, lastIntent: parse.intent };
+    if (isAppointmentCancel(parse)) return this.startCancelAppointment(base, parse);
+    const progress = this.intent('progress_query');
+    if (isReferenceQuestion(parse) && progress?.form && parse.intent !== 'complaint' && parse.intent !== 'suggestion') {
+      return this.startForm({ ...base, misunderstood: 0, lastIntent: 'progress_query' }, progress, progress.form, parse, now);
+    }
+    if (parse.intent === 'cancel') return this.result({ ...base, misunderstood: 0 }, [text(this.msg('nothing_to_cancel'))], 'answer');
+    const def = this.intent(parse.intent);
+    if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
+    if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);
+    return this.result({ ...base, misunderstood: 0 }, [text(def.answer, def.follow_ups)], 'answer');
+  }
+
+  private fallback(state: ConversationState, parse: Parse): StepResult {
+    const misunderstood = state.misunderstood + 1;
+    const next = { ...state, misunderstood, lastIntent: OUT_OF_SCOPE };
+    if (misunderstood >= this.b.dialogue.escalation.misunderstood_before_offer) {
+      const capabilities = this.intent('bot_help')?.follow_ups;
+      return this.result(
+        { ...next, humanOffered: true },
+        [text(this.msg('fallback')), text(this.msg('capabilities'), capabilities), text(this.msg('offer_human_misunderstood'))],
+        'fallback',
+      );
+    }
+    const guess = parse.topIntent !== OUT_OF_SCOPE ? this.intent(parse.topIntent)?.follow_ups[0] : undefined;
+    const guessDef = parse.topIntent !== OUT_OF_SCOPE ? this.intent(parse.topIntent) : undefined;
+    if (guess && guessDef && parse.score >= 0.5) {
+      return this.result(next, [text(this.msg('fallback_guess', { guess: guessDef.form?.name ?? guess }), [guess])], 'fallback');
+    }
+    return this.result(next, [text(this.msg('fallback'), this.intent('bot_help')?.follow_ups)], 'fallback');
+  }
+
+  private handoff(
+    state: ConversationState,
+    replies: Reply[],
+    reason: string,
+    priority: 'urgent' | 'high' | 'normal',
+    parse: Parse,
+  ): StepResult {
+    const summary = parse.text.slice(0, 200);
+    return {
+      state: { ...state, status: 'handoff', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
+      replies,
+      actions: [{ type: 'request_handoff', reason, priority, summary }],
+      after: [{ kind: 'handoff' }],
+      events: [],
+      outcome: 'escalation',
+    };
+  }
+
+  // ---- forms -------------------------------------------------------------
+
+  private startCancelAppointment(state: ConversationState, parse: Parse): StepResult {
+    const ref =
+      parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value ??
+      (state.lastReference?.startsWith('A') ? state.lastReference : null);
+    if (!ref) {
+      const form: FormState = { intent: 'appointment_cancel', slots: {}, pending: 'reference', attempts: {}, confirming: false };
+      return this.result({ ...state, status: 'form', form }, [text('请提供要取消的预约号，例如 A20261125-0001。')], 'slot_prompt');
+    }
+    const form: FormState = { intent: 'appointment_cancel', slots: { reference: ref }, pending: null, attempts: {}, confirming: true };
+    return this.result(
+      { ...state, status: 'form', form },
+      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“取消”则保留预约。`)],
+      'confirm',
+    );
+  }
+
+  private startForm(state: ConversationState, def: IntentDef, formDef: FormDef, parse: Parse, now: Date): StepResult {
+    if (
+      def.id === 'garbage_sorting' &&
+      !findGarbageItem(parse.normalised, this.b) &&
+      /时间|几点|大件|装修|规则|标准|怎么分|分几类|四分类/.test(parse.normalised)
+    ) {
+      return this.result(state, [text(this.b.garbage.rules.join('\n'), def.follow_ups)], 'answer');
+    }
+    const form: FormState = { intent: def.id, slots: {}, pending: null, attempts: {}, confirming: false };
+    const invalid = new Map<string, string>();
+    for (const slot of formDef.slots) {
+      const reading = readSlot(slot, parse, now, this.b, { asked: false });
+      if (reading.ok) form.slots[slot.name] = reading.value;
+      else if (reading.reason) invalid.set(slot.name, reading.reason);
+      else if (slot.default === 'last_reference' && state.lastReference) form.slots[slot.name] = state.lastReference;
+    }
+    const intro = formDef.answer_from && !formDef.slots.every((s) => form.slots[s.name] !== undefined) ? [text(def.answer)] : [];
+    const next = this.advance({ ...state, status: 'form', form }, def, formDef);
+    // A value given but not acceptable (下周六: a weekend) is explained, not silently asked for again.
+    const pending = next.state.form?.pending;
+    const reason = pending ? invalid.get(pending) : undefined;
+    const slot = formDef.slots.find((s) => s.name === pending);
+    if (reason !== undefined && slot) {
+      return { ...next, replies: [...intro, text(render(slot.reprompt, { reason, choices: this.choices(slot) }))] };
+    }
+    return { ...next, replies: [...intro, ...next.replies] };
+  }
+
+  private continueForm(state: ConversationState, form: FormState, parse: Parse, now: Date): StepResult {
+    if (form.intent === 'appointment_cancel') return this.continueCancel(state, form, parse);
+    const def = this.intent(form.intent) as IntentDef;
+    const formDef = def.form as FormDef;
+    const cancelled = () =>
+      this.result(
+        { ...state, status: 'idle', form: null, humanOffered: false },
+        [text(this.msg('form_cancelled', { form: formDef.name }))],
+        'cancelled',
+      );
+    // The citizen's own 取消/算了 ends the form at once; the classifier's
+    // "cancel" only when the message is not an answer (不用 declines an
+    // optional slot, 改成下午吧 corrects one).
+    if (isExplicitCancel(parse)) return cancelled();
+    if (form.confirming) return this.continueConfirm(state, form, def, formDef, parse, now);
+    const slot = formDef.slots.find((s) => s.name === form.pending) as SlotDef | undefined;
+    if (!slot) return this.advance(state, def, formDef);
+    // A question about something else is answered, then the form resumes.
+    // Free-text slots accept almost anything, so there only a question that
+    // the model places in another intent counts as a digression.
+    const other = this.intent(parse.intent);
+    const aside = other && other.id !== def.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
+    const resume = (answer: string) =>
+      this.result(state, [text(answer), text(this.msg('resume_after_digression', { form: formDef.name, prompt: slot.prompt }))], 'answer');
+    if (aside && (slot.type === 'text' || slot.type === 'place') && isQuestion(parse)) return resume(aside);
+    const reading = readSlot(slot, parse, now, this.b, { asked: true });
+    if (reading.ok) {
+      const filled: FormState = {
+        ...form,
+        slots: { ...form.slots, [slot.name]: reading.value },
+        attempts: { ...form.attempts, [slot.name]: 0 },
+      };
+      // The same message may carry other values too (周四下午 answers date and period).
+      const others = this.readAny(formDef, parse, now, filled);
+      return this.advance({ ...state, form: others.form, humanOffered: false }, def, formDef);
+    }
+    if (parse.intent === 'cancel') return cancelled();
+    if (aside && reading.reason === '') return resume(aside);
+    if (slot.type === 'garbage_item') {
+      return this.result(
+        { ...state, status: 'idle', form: null },
+        [text(render(slot.reprompt, { rules: this.b.garbage.rules.join('\n') }), def.follow_ups)],
+        'answer',
+      );
+    }
+    const attempts = (form.attempts[slot.name] ?? 0) + 1;
+    const next: ConversationState = { ...state, form: { ...form, attempts: { ...form.attempts, [slot.name]: attempts } } };
+    const reprompt = text(render(slot.reprompt, { reason: reading.reason ?? '', choices: this.choices(slot) }));
+    if (attempts >= this.b.dialogue.escalation.slot_failures_before_offer) {
+      return this.result({ ...next, humanOffered: true }, [reprompt, text(this.msg('offer_human_slot'))], 'slot_prompt');
+    }
+    return this.result(next, [reprompt], 'slot_prompt');
+  }
+
+  /** An answer to another intent that needs no dialogue of its own, or null. */
+  private quickAnswer(other: IntentDef, parse: Parse, now: Date): string | null {
+    const f = other.form;
+    if (!f) return other.answer;
+    if (!f.answer_from) return null;
+    const slots: Record<string, string> = {};
+    for (const slot of f.slots) {
+      const r = readSlot(slot, parse, now, this.b, { asked: false });
+      if (!r.ok) return other.answer;
+      slots[slot.name] = r.value;
+    }
+    return this.answerFrom(other, f, { intent: other.id, slots, pending: null, attempts: {}, confirming: false });
+  }
+
+  private choices(slot: SlotDef): string {
+    if (slot.type === 'service') return [...this.b.services.values()].map((s) => s.name).join('、');
+    if (slot.type === 'choice') return Object.keys(slot.choices ?? {}).join('、');
+    return '';
+  }
+
+  /** Reads every slot the message carries values for (unasked mode), over the current values. */
+  private readAny(
+    formDef: FormDef,
+    parse: Parse,
+    now: Date,
+    base?: FormState,
+  ): { form: FormState; changed: boolean; invalid: string | null } {
+    const form = structuredClone(base ?? ({ intent: '', slots: {}, pending: null, attempts: {}, confirming: false } as FormState));
+    let changed = false;
+    let invalid: string | null = null;
+    for (const slot of formDef.slots) {
+      if (slot.type === 'text' || slot.type === 'place') continue;
+      const r = readSlot(slot, parse, now, this.b, { asked: false });
+      if (r.ok && form.slots[slot.name] !== r.value) {
+        form.slots[slot.name] = r.value;
+        changed = true;
+      } else if (!r.ok && r.reason) invalid = render(slot.reprompt, { reason: r.reason, choices: this.choices(slot) });
+    }
+    return { form, changed, invalid };
+  }
+
+  private continueConfirm(
+    state: ConversationState,
+    form: FormState,
+    def: IntentDef,
+    formDef: FormDef,
+    parse: Parse,
+    now: Date,
+  ): StepResult {
+    const corrected = this.readAny(formDef, parse, now, form);
+    if (corrected.changed) return this.advance({ ...state, form: { ...corrected.form, confirming: false } }, def, formDef);
+    if (corrected.invalid) return this.result(state, [text(corrected.invalid)], 'confirm');
+    if (isAffirm(parse)) return this.finish(state, form, def, formDef);
+    if (isDeny(parse)) return this.result(state, [text(this.msg('ask_what_to_change'))], 'confirm');
+    if (parse.intent === 'cancel') {
+      return this.result(
+        { ...state, status: 'idle', form: null, humanOffered: false },
+        [text(this.msg('form_cancelled', { form: formDef.name }))],
+        'cancelled',
+      );
+    }
+    const other = this.intent(parse.intent);
+    const aside = other && other.id !== def.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
+    if (aside) return this.result(state, [text(aside), text(this.confirmText(form, formDef))], 'answer');
+    return this.result(state, [text(this.msg('confirm_ambiguous'))], 'confirm');
+  }
+
+  private continueCancel(state: ConversationState, form: FormState, parse: Parse): StepResult {
+    if (!form.confirming) {
+      const ref = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment');
+      if (isCancel(parse) && !ref)
+        return this.result({ ...state, status: 'idle', form: null }, [text('好的，没有取消任何预约。')], 'cancelled');
+      if (!ref) return this.result(state, [text('没有识别出预约号，预约号以 A 开头，例如 A20261125-0001。')], 'slot_prompt');
+      return this.result(
+        { ...state, form: { ...form, slots: { reference: ref.value }, confirming: true } },
+        [text(`确认取消预约 ${ref.value} 吗？确认请回复“是”。`)],
+        'confirm',
+      );
+    }
+    if (isAffirm(parse)) {
+      const reference = form.slots.reference as string;
+      return {
+        state: { ...state, status: 'idle', form: null },
+        replies: [],
+        actions: [{ type: 'cancel_appointment', reference }],
+        after: [{ kind: 'cancel_appointment' }],
+        events: [],
+        outcome: 'action',
+      };
+    }
+    return this.result({ ...state, status: 'idle', form: null }, [text('好的，预约已保留，没有取消。')], 'cancelled');
+  }
+
+  /** Asks for the next missing slot, or reads back for confirmation, or finishes. */
+  private advance(state: ConversationState, def: IntentDef, formDef: FormDef): StepResult {
+    const form = state.form as FormState;
+    const missing = formDef.slots.find((s) => form.slots[s.name] === undefined);
+    if (missing) {
+      return this.result(
+        { ...state, status: 'form', form: { ...form, pending: missing.name, confirming: false } },
+        [text(missing.prompt)],
+        'slot_prompt',
+      );
+    }
+    if (formDef.confirm) {
+      const next = { ...form, pending: null, confirming: true };
+      return this.result({ ...state, status: 'form', form: next }, [text(this.confirmText(next, formDef))], 'confirm');
+    }
+    return this.finish(state, form, def, formDef);
+  }
+
+  private vars(form: FormState, formDef: FormDef): Record<string, string> {
+    const vars: Record<string, string> = {};
+    for (const slot of formDef.slots) {
+      const v = form.slots[slot.name];
+      if (v !== undefined) vars[slot.name] = displaySlot(slot, v, this.b);
+    }
+    return vars;
+  }
+
+  private confirmText(form: FormState, formDef: FormDef): string {
+    return render(formDef.confirm ?? '', this.vars(form, formDef));
+  }
+
+  private finish(state: ConversationState, form: FormState, def: IntentDef, formDef: FormDef): StepResult {
+    const idle: ConversationState = { ...state, status: 'idle', form: null, humanOffered: false };
+    const vars = this.vars(form, formDef);
+    const s = form.slots;
+    switch (formDef.action) {
+      case 'create_appointment':
+        return {
+          state: idle,
+          replies: [],
+          actions: [
+            {
+              type: 'create_appointment',
+              service: s.service as string,
+              district: s.district as string,
+              date: s.date as string,
+              period: s.period as 'am' | 'pm',
+            },
+          ],
+          after: [{ kind: 'done', template: formDef.done as string, vars }],
+          events: [],
+          outcome: 'action',
+        };
+      case 'create_ticket':
+        return {
+          state: idle,
+          replies: [],
+          actions: [
+            {
+              type: 'create_ticket',
+              kind: def.id === 'complaint' ? 'complaint' : 'suggestion',
+              description: s.description as string,
+              location: s.location ?? null,
+              phone: s.phone || null,
+            },
+          ],
+          after: [{ kind: 'done', template: formDef.done as string, vars }],
+          events: [],
+          outcome: 'action',
+        };
+      case 'lookup_reference':
+        return {
+          state: { ...idle, lastReference: s.reference as string },
+          replies: [],
+          actions: [{ type: 'lookup_reference', reference: s.reference as string }],
+          after: [{ kind: 'lookup' }],
+          events: [],
+          outcome: 'action',
+        };
+      default:
+        return this.result(idle, [text(this.answerFrom(def, formDef, form), def.follow_ups)], 'answer');
+    }
+  }
+
+  private answerFrom(def: IntentDef, formDef: FormDef, form: FormState): string {
+    const value = form.slots[formDef.slots[0]?.name ?? ''] ?? '';
+    switch (formDef.answer_from) {
+      case 'checklists':
+        return `${value}提取公积金：\n${(def.checklists?.[value] ?? []).map((l) => `· ${l}`).join('\n')}`;
+      case 'cases':
+        return def.cases?.[value] ?? def.answer;
+      case 'garbage': {
+        const near = value.startsWith('~');
+        const name = near ? value.slice(1) : value;
+        const item = this.b.garbage.items.find((i) => i.name === name);
+        if (!item) return this.b.garbage.rules.join('\n');
+        const note = [item.note, this.b.garbage.categories[item.category]?.note].filter(Boolean).join(' ');
+        return `${near ? `没有找到完全一致的物品，最接近的是“${name}”：` : ''}${name}属于【${item.category}】。${note}`;
+      }
+      case 'service_halls': {
+        const hall = this.b.halls.get(value);
+        if (!hall) return def.answer;
+        return `${hall.name}\n地址：${hall.address}\n办公时间：${hall.hours}\n（示例数据，出行前请在“一网通办”或“随申办”核实；个人事项也可就近到街镇社区事务受理服务中心办理。）`;
+      }
+      default:
+        return def.answer;
+    }
+  }
+
+  private result(state: ConversationState, replies: Reply[], outcome: StepResult['outcome']): StepResult {
+    return { state, replies, actions: [], after: [], events: [], outcome };
+  }
+
+  // ---- after actions -------------------------------------------------------
+
+  /** Replies and events that depend on what the actions did. */
+  complete(step: StepResult, results: ActionResult[]): { replies: Reply[]; events: DialogueEvent[]; state: ConversationState } {
+    const replies = [...step.replies];
+    const events = [...step.events];
+    let state = step.state;
+    step.after.forEach((after, i) => {
+      const r = results[i];
+      if (!r) return;
+      if (after.kind === 'done' && (r.type === 'appointment_created' || r.type === 'ticket_created')) {
+        replies.push(text(render(after.template, { ...after.vars, reference: r.reference })));
+        events.push({ type: r.type === 'appointment_created' ? 'appointment.created' : 'ticket.created', id: r.reference });
+        state = { ...state, lastReference: r.reference };
+      } else if (after.kind === 'lookup') {
+        replies.push(text(this.describeReference(r)));
+      } else if (after.kind === 'cancel_appointment' && r.type === 'appointment_cancelled') {
+        if (!r.found) replies.push(text(`没有找到您名下的预约 ${r.reference}，请核对预约号。`));
+        else if (r.alreadyCancelled) replies.push(text(`预约 ${r.reference} 之前已经取消了。`));
+        else {
+          replies.push(text(`已取消预约 ${r.reference}。如需重新预约，回复“预约办事”。`));
+          events.push({ type: 'appointment.cancelled', id: r.reference });
+        }
+      } else if (after.kind === 'handoff' && r.type === 'handoff_requested') {
+        replies.push(text(this.msg('handoff_queued', { position: String(r.queuePosition) })));
+        events.push({ type: 'handoff.requested', id: r.id });
+      }
+    });
+    return { replies, events, state };
+  }
+
+  private describeReference(r: ActionResult): string {
+    if (r.type === 'reference_missing')
+      return `没有查到编号 ${r.reference} 的记录，请核对编号是否正确（预约号以 A 开头，工单号以 T 开头）。如有疑问可拨打 12345。`;
+    if (r.type !== 'reference_found') return '查询失败，请稍后再试。';
+    if (r.kind === 'appointment') {
+      const d = r.details;
+      const service = this.b.services.get(d.service ?? '')?.name ?? d.service;
+      const status = r.status === 'booked' ? '已预约' : '已取消';
+      const when = d.date
+        ? `${displaySlot({ name: 'date', type: 'date', prompt: '', reprompt: '' }, d.date, this.b)}${d.period === 'am' ? '上午' : '下午'}`
+        : '';
+      return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
+    }
+    const STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
+    return `工单 ${r.reference}（${r.details.kind === 'complaint' ? '投诉' : '建议'}）：${STATUS[r.status] ?? r.status}。`;
+  }
+}

@@ -1,0 +1,21 @@
+/** Small text tests the engine applies on top of the classifier's intent. */
+import type { Parse } from '../core/parse.js';
+
+const CANCEL = /^(取消|算了|不办了|不弄了|退出|不用了|不要了|不预约了|不投诉了|不查了|结束|停止)/;
+const AFFIRM = /^(是|是的|对|对的|好|好的|确认|没错|可以|嗯|行|ok|okay|yes|y|确定|提交|没问题)[的啊吧呀了。.!！]*$/;
+const DENY = /^(不是|不对|错了|不|否|no|n|有误|不正确)/;
+const QUESTION = /[?？吗呢]$|怎么|如何|哪里|哪儿|什么|多久|几天|能不能|可不可以|是否/;
+
+/** The citizen's own words say stop (取消, 算了 …), whatever the classifier thinks. */
+export const isExplicitCancel = (p: Parse) => CANCEL.test(p.normalised) && [...p.normalised].length <= 10;
+export const isCancel = (p: Parse) => p.intent === 'cancel' || isExplicitCancel(p);
+export const isAffirm = (p: Parse) => AFFIRM.test(p.normalised) || (p.intent === 'affirm' && [...p.normalised].length <= 8);
+export const isDeny = (p: Parse) => p.intent === 'deny' || DENY.test(p.normalised);
+export const isQuestion = (p: Parse) => QUESTION.test(p.normalised);
+/** 取消预约 A20261125-0001 / 我要取消预约 */
+export const isAppointmentCancel = (p: Parse) =>
+  /取消|撤销|不去了/.test(p.normalised) &&
+  (/预约/.test(p.normalised) || p.entities.some((e) => e.type === 'reference' && e.kind === 'appointment'));
+/** 我的预约号是多少 / 工单号忘了: asks for a number already issued. */
+export const isReferenceQuestion = (p: Parse) =>
+  /(预约|工单|受理|办件)(号|编号)|我的(预约|工单)|刚才的(预约|工单)/.test(p.normalised) && !/取消|撤销/.test(p.normalised);

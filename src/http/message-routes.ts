@@ -1,0 +1,67 @@
+/**
+ * POST /api/v1/messages — the web channel. Citizens are anonymous, so no
+ * login, but requests are limited per user id and per IP; a limited request
+ * gets a friendly 429 with the stable code RATE_LIMITED, never a silent drop.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../core/errors.js';
+import type { ConversationService } from '../dialogue/conversation-service.js';
+import { MAX_TEXT_LENGTH } from './parse-routes.js';
+
+const messageBody = {
+  type: 'object',
+  required: ['userId', 'text'],
+  properties: {
+    userId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' },
+    text: { type: 'string' },
+  },
+} as const;
+
+interface MessageBody {
+  userId: string;
+  text: string;
+}
+
+export interface MessageRouteOptions {
+  conversations: ConversationService;
+  perUserPerMinute: number;
+  perIpPerMinute: number;
+}
+
+const FRIENDLY_429 = '您发送得太快了，请稍等一分钟再试。紧急情况请直接拨打 110 / 119 / 120。';
+
+export function messageRoutes(options: MessageRouteOptions) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    const perIp = app.createRateLimit({ max: options.perIpPerMinute, keyGenerator: (req) => `ip:${req.ip}` });
+    const perUser = app.createRateLimit({
+      max: options.perUserPerMinute,
+      keyGenerator: (req) => `user:${(req.body as Partial<MessageBody> | undefined)?.userId ?? req.ip}`,
+    });
+    const limited = (reply: FastifyReply, ttl: number) =>
+      reply
+        .status(429)
+        .header('retry-after', Math.ceil(ttl / 1000))
+        .send({ error: { code: 'RATE_LIMITED', message: FRIENDLY_429 }, replies: [{ type: 'text', text: FRIENDLY_429 }] });
+
+    app.post<{ Body: MessageBody }>(
+      '/api/v1/messages',
+      {
+        schema: { body: messageBody },
+        preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+          for (const check of [perUser, perIp]) {
+            const limit = await check(request);
+            if (!limit.isAllowed && limit.isExceeded) return limited(reply, limit.ttl);
+          }
+        },
+      },
+      async (request) => {
+        const { userId, text } = request.body;
+        if (!text.trim()) throw new AppError('TEXT_REQUIRED');
+        if (text.length > MAX_TEXT_LENGTH) throw new AppError('TEXT_TOO_LONG', `Field "text" is longer than ${MAX_TEXT_LENGTH} characters`);
+        return options.conversations.handle({ channel: 'web', userId, text });
+      },
+    );
+  };
+}

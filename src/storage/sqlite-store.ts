@@ -1,0 +1,207 @@
+/**
+ * SQLite implementation of the conversation and records ports: the only SQL
+ * in the application. Statements are prepared once; one turn (its actions,
+ * the new state and the message log) commits in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { wallClock } from '../core/clock.js';
+import type { Action, ActionResult, Channel, Conversation } from '../core/conversation.js';
+import type { AppointmentRecord, ConversationStore, HandoffRecord, RecordsQuery, TicketRecord, TurnCommit } from '../core/stores.js';
+import type { Db } from './sqlite.js';
+
+interface ConversationRow {
+  id: string;
+  channel: Channel;
+  user_id: string;
+  state: string;
+  updated_at: number;
+}
+
+const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
+
+export class SqliteStore implements ConversationStore, RecordsQuery {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      findConversation: db.prepare('SELECT * FROM conversations WHERE channel = ? AND user_id = ?'),
+      upsertConversation: db.prepare(
+        `INSERT INTO conversations (id, channel, user_id, state, updated_at) VALUES (@id, @channel, @userId, @state, @updatedAt)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      insertMessage: db.prepare(
+        'INSERT INTO messages (conversation_id, direction, text, intent, score, model_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      nextSequence: db.prepare(
+        `INSERT INTO sequences (kind, day, value) VALUES (?, ?, 1)
+         ON CONFLICT (kind, day) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+      insertAppointment: db.prepare(
+        `INSERT INTO appointments (reference, conversation_id, channel, user_id, service, district, date, period, status, created_at, updated_at)
+         VALUES (@reference, @conversationId, @channel, @userId, @service, @district, @date, @period, 'booked', @now, @now)`,
+      ),
+      findAppointment: db.prepare('SELECT * FROM appointments WHERE reference = ?'),
+      cancelAppointment: db.prepare(
+        "UPDATE appointments SET status = 'cancelled', updated_at = ? WHERE reference = ? AND status = 'booked'",
+      ),
+      insertTicket: db.prepare(
+        `INSERT INTO tickets (reference, conversation_id, kind, channel, user_id, description, location, phone, status, created_at, updated_at)
+         VALUES (@reference, @conversationId, @kind, @channel, @userId, @description, @location, @phone, 'open', @now, @now)`,
+      ),
+      findTicket: db.prepare('SELECT * FROM tickets WHERE reference = ?'),
+      insertHandoff: db.prepare(
+        `INSERT INTO handoffs (id, conversation_id, channel, user_id, reason, priority, summary, status, created_at)
+         VALUES (@id, @conversationId, @channel, @userId, @reason, @priority, @summary, 'queued', @now)`,
+      ),
+      queuePosition: db.prepare(
+        `SELECT COUNT(*) AS n FROM handoffs WHERE status = 'queued' AND (${PRIORITY_ORDER} < @rank OR (${PRIORITY_ORDER} = @rank AND created_at <= @now))`,
+      ),
+      allAppointments: db.prepare('SELECT * FROM appointments ORDER BY created_at, reference'),
+      allTickets: db.prepare('SELECT * FROM tickets ORDER BY created_at, reference'),
+      allHandoffs: db.prepare(`SELECT * FROM handoffs ORDER BY ${PRIORITY_ORDER}, created_at`),
+    };
+  }
+
+  async find(channel: Channel, userId: string): Promise<Conversation | null> {
+    const row = this.s.findConversation.get(channel, userId) as ConversationRow | undefined;
+    if (!row) return null;
+    return { id: row.id, channel: row.channel, userId: row.user_id, state: JSON.parse(row.state), updatedAt: row.updated_at };
+  }
+
+  async commitTurn(turn: TurnCommit): Promise<ActionResult[]> {
+    return this.db.transaction(() => {
+      const c = turn.conversation;
+      this.s.upsertConversation.run({
+        id: c.id,
+        channel: c.channel,
+        userId: c.userId,
+        state: JSON.stringify(c.state),
+        updatedAt: c.updatedAt,
+      });
+      const results = turn.actions.map((a) => this.perform(a, c, turn.now));
+      for (const m of turn.messages) this.s.insertMessage.run(c.id, m.direction, m.text, m.intent, m.score, m.modelVersion, turn.now);
+      return results;
+    })();
+  }
+
+  private reference(prefix: 'A' | 'T', now: number): string {
+    const day = wallClock(new Date(now)).date.replaceAll('-', '');
+    const { value } = this.s.nextSequence.get(prefix, day) as { value: number };
+    return `${prefix}${day}-${String(value).padStart(4, '0')}`;
+  }
+
+  private perform(action: Action, c: Conversation, now: number): ActionResult {
+    const who = { conversationId: c.id, channel: c.channel, userId: c.userId, now };
+    switch (action.type) {
+      case 'create_appointment': {
+        const reference = this.reference('A', now);
+        this.s.insertAppointment.run({
+          ...who,
+          reference,
+          service: action.service,
+          district: action.district,
+          date: action.date,
+          period: action.period,
+        });
+        return { type: 'appointment_created', reference };
+      }
+      case 'cancel_appointment': {
+        const row = this.s.findAppointment.get(action.reference) as { status: string; user_id: string; channel: string } | undefined;
+        // Only the citizen who booked it may cancel it.
+        if (!row || row.user_id !== c.userId || row.channel !== c.channel) {
+          return { type: 'appointment_cancelled', reference: action.reference, found: false, alreadyCancelled: false };
+        }
+        const changed = this.s.cancelAppointment.run(now, action.reference).changes > 0;
+        return { type: 'appointment_cancelled', reference: action.reference, found: true, alreadyCancelled: !changed };
+      }
+      case 'create_ticket': {
+        const reference = this.reference('T', now);
+        this.s.insertTicket.run({
+          ...who,
+          reference,
+          kind: action.kind,
+          description: action.description,
+          location: action.location,
+          phone: action.phone,
+        });
+        return { type: 'ticket_created', reference, kind: action.kind };
+      }
+      case 'lookup_reference':
+        return this.lookup(action.reference);
+      case 'request_handoff': {
+        const id = randomUUID();
+        this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
+        const rank = action.priority === 'urgent' ? 0 : action.priority === 'high' ? 1 : 2;
+        const { n } = this.s.queuePosition.get({ rank, now }) as { n: number };
+        return { type: 'handoff_requested', id, reason: action.reason, priority: action.priority, queuePosition: n };
+      }
+    }
+  }
+
+  private lookup(reference: string): ActionResult {
+    if (reference.startsWith('A')) {
+      const a = this.s.findAppointment.get(reference) as Record<string, string> | undefined;
+      if (a)
+        return {
+          type: 'reference_found',
+          reference,
+          kind: 'appointment',
+          status: a.status as string,
+          details: { service: a.service ?? null, district: a.district ?? null, date: a.date ?? null, period: a.period ?? null },
+        };
+    } else {
+      const t = this.s.findTicket.get(reference) as Record<string, string> | undefined;
+      if (t)
+        return {
+          type: 'reference_found',
+          reference,
+          kind: 'ticket',
+          status: t.status as string,
+          details: { kind: t.kind ?? null, created: String(t.created_at) },
+        };
+    }
+    return { type: 'reference_missing', reference };
+  }
+
+  async appointments(): Promise<AppointmentRecord[]> {
+    return (this.s.allAppointments.all() as Array<Record<string, any>>).map((r) => ({
+      reference: r.reference,
+      channel: r.channel,
+      userId: r.user_id,
+      service: r.service,
+      district: r.district,
+      date: r.date,
+      period: r.period,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async tickets(): Promise<TicketRecord[]> {
+    return (this.s.allTickets.all() as Array<Record<string, any>>).map((r) => ({
+      reference: r.reference,
+      kind: r.kind,
+      channel: r.channel,
+      userId: r.user_id,
+      description: r.description,
+      location: r.location,
+      phone: r.phone,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async handoffs(): Promise<HandoffRecord[]> {
+    return (this.s.allHandoffs.all() as Array<Record<string, any>>).map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      channel: r.channel,
+      userId: r.user_id,
+      reason: r.reason,
+      priority: r.priority,
+      summary: r.summary,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+}

@@ -1,0 +1,57 @@
+/** Builds the real app on a fresh SQLite file with the shipped model, for whole-flow tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { ConversationService } from '../../src/dialogue/conversation-service.js';
+import { loadBehaviour } from '../../src/dialogue/definitions.js';
+import { DialogueEngine } from '../../src/dialogue/engine.js';
+import { loadArtifact } from '../../src/nlu/artifact.js';
+import type { NluModel } from '../../src/nlu/model.js';
+import { ModelHolder } from '../../src/nlu/model-holder.js';
+import { buildServer } from '../../src/server.js';
+import { openDatabase } from '../../src/storage/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite-store.js';
+
+let shipped: NluModel | undefined;
+export function shippedModel(): NluModel {
+  shipped ??= loadArtifact(inject('shippedModelDir'));
+  return shipped;
+}
+
+const behaviour = loadBehaviour('intents');
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildServer>>;
+  store: SqliteStore;
+  dbFile: string;
+  close(): Promise<void>;
+}
+
+/** `clock` is read on every message, so a test can move time. */
+export async function startApp(options: { dbFile?: string; clock: () => Date; env?: Record<string, string> }): Promise<TestApp> {
+  const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
+  const db = openDatabase(dbFile);
+  const store = new SqliteStore(db);
+  const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
+  const models = new ModelHolder(shippedModel());
+  const conversations = new ConversationService({
+    store,
+    models,
+    engine: new DialogueEngine(behaviour),
+    clock: options.clock,
+    log: pino({ level: 'silent' }),
+  });
+  const app = await buildServer({ config, models, conversations }, { logger: false });
+  return {
+    app,
+    store,
+    dbFile,
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
+}

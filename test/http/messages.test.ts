@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type TestApp } from '../helpers/app.js';
+
+const clock = () => new Date('2026-11-25T10:00:00+08:00');
+
+describe('POST /api/v1/messages', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ clock, env: { RATE_LIMIT_USER_PER_MINUTE: '5', RATE_LIMIT_IP_PER_MINUTE: '8' } });
+  });
+  afterAll(() => t.close());
+
+  it('returns replies, the parse, the conversation and events', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'shape-1', text: '我要预约' } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.replies[0]).toMatchObject({ type: 'text', text: expect.any(String) });
+    expect(body.parse).toMatchObject({ intent: 'appointment', modelVersion: expect.any(String) });
+    expect(body.conversation).toMatchObject({ id: expect.any(String), state: 'form', activeIntent: 'appointment', slots: {} });
+    expect(body.events).toEqual([]);
+  });
+
+  it('answers a body without userId with 400 BAD_REQUEST', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { text: '你好' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers blank text with 400 TEXT_REQUIRED', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'blank-1', text: '  ' } });
+    expect(res.json().error.code).toBe('TEXT_REQUIRED');
+  });
+
+  it('limits one user with a friendly 429, while another user on another IP goes on', async () => {
+    const send = (userId: string, ip: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, payload: { userId, text: '你好' } });
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await send('chatty-1', '10.9.0.1')).statusCode);
+    expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const limited = await send('chatty-1', '10.9.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+    expect(limited.json().replies[0].text).toMatch(/请稍等/);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect((await send('calm-1', '10.9.0.2')).statusCode).toBe(200);
+  });
+
+  it('limits one IP across many user ids', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      codes.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/messages',
+            remoteAddress: '10.9.0.3',
+            payload: { userId: `ip-user-${i}`, text: '你好' },
+          })
+        ).statusCode,
+      );
+    }
+    expect(codes.slice(0, 8).every((c) => c === 200)).toBe(true);
+    expect(codes[8]).toBe(429);
+  });
+});
+
+describe('message ordering', () => {
+  it('processes one user’s messages strictly one at a time, in arrival order', async () => {
+    const t = await startApp({ clock });
+    try {
+      const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
+      const replies = await Promise.all(
+        texts.map((text) =>
+          t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: '10.9.1.1', payload: { userId: 'ordered-1', text } }),
+        ),
+      );
+      const last = replies.at(-1)?.json();
+      expect(last.replies[0].text).toMatch(/请确认.*社保卡.*徐汇区.*11月30日.*下午/);
+      expect(last.conversation.slots).toMatchObject({
+        service: 'social_security_card',
+        district: '徐汇区',
+        date: '2026-11-30',
+        period: 'pm',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the web chat page', () => {
+  it('is served at / as a phone-ready page that renders replies as text, not HTML', async () => {
+    const t = await startApp({ clock });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('name="viewport"');
+      expect(res.body).toContain('/api/v1/messages');
+      expect(res.body).not.toContain('innerHTML =');
+    } finally {
+      await t.close();
+    }
+  });
+});
