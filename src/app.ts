@@ -4,8 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { WechatApiClient } from './channels/wechat-oa/api-client.js';
+import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
+import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
+import type { TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
+import type { Behaviour } from './dialogue/definitions.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { messageRoutes } from './http/message-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
@@ -15,6 +20,10 @@ export interface AppDeps {
   config: Config;
   models: ModelHolder;
   conversations?: ConversationService;
+  /** Needed by the WeChat channel (messages it sends itself). */
+  behaviour?: Behaviour;
+  /** Where the WeChat access_token is cached. */
+  tokens?: TokenCache;
 }
 
 const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
@@ -35,6 +44,28 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         conversations: deps.conversations,
         perUserPerMinute: deps.config.RATE_LIMIT_USER_PER_MINUTE,
         perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
+      }),
+    );
+  }
+  const c = deps.config;
+  if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
+    const m = deps.behaviour.dialogue.messages;
+    await app.register(
+      wechatWebhook({
+        token: c.WECHAT_TOKEN,
+        appId: c.WECHAT_APPID,
+        aesKey: c.WECHAT_AES_KEY,
+        aesKeyPrevious: c.WECHAT_AES_KEY_PREVIOUS,
+        replayWindowSeconds: c.WECHAT_REPLAY_WINDOW_SECONDS,
+        replyDeadlineMs: c.WECHAT_REPLY_DEADLINE_MS,
+        conversations: deps.conversations,
+        api: new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: deps.tokens }),
+        menu: clickActions(loadMenu(c.WECHAT_MENU_FILE)),
+        messages: {
+          welcome: m.welcome ?? '',
+          unsupported_media: m.unsupported_media ?? '',
+          voice_unrecognised: m.voice_unrecognised ?? '',
+        },
       }),
     );
   }

@@ -28,6 +28,30 @@ export const configSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Web channel: messages per client IP per minute (several citizens may share an IP). */
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** WeChat Official Account: the Token set in the account's server configuration. Enables the channel. */
+  WECHAT_TOKEN: z.string().min(3).max(32).optional(),
+  /** WeChat Official Account AppID (wx…). */
+  WECHAT_APPID: z.string().min(1).optional(),
+  /** WeChat Official Account AppSecret (for access_token). */
+  WECHAT_SECRET: z.string().min(1).optional(),
+  /** EncodingAESKey (43 characters) for compatible and safe mode. */
+  WECHAT_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 characters of [A-Za-z0-9]')
+    .optional(),
+  /** The previous EncodingAESKey, accepted during a key rotation. */
+  WECHAT_AES_KEY_PREVIOUS: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 characters of [A-Za-z0-9]')
+    .optional(),
+  /** WeChat API base URL (tests point it at a fake server). */
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  /** Reject webhook requests whose timestamp is further than this from now. */
+  WECHAT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Past this, answer "success" at once and send the reply through the customer-service API. */
+  WECHAT_REPLY_DEADLINE_MS: z.coerce.number().int().positive().max(4800).default(4000),
+  /** Custom menu: buttons, and the intent each CLICK key starts. */
+  WECHAT_MENU_FILE: z.string().default('./intents/data/wechat-menu.yaml'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string }>;
@@ -37,6 +61,11 @@ const HINTS: Record<string, string> = {
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   RATE_LIMIT_USER_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_USER_PER_MINUTE=30',
   RATE_LIMIT_IP_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_IP_PER_MINUTE=120',
+  WECHAT_AES_KEY: 'copy the EncodingAESKey from the Official Account platform (基本配置 → 服务器配置)',
+  WECHAT_AES_KEY_PREVIOUS: 'copy the previous EncodingAESKey, or unset it',
+  WECHAT_TOKEN: 'the Token from the Official Account platform (3–32 characters)',
+  WECHAT_API_BASE: 'a URL such as https://api.weixin.qq.com',
+  WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,12 +77,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, problems);
   }
+  const d = parsed.data;
+  if (d.WECHAT_TOKEN && (!d.WECHAT_APPID || !d.WECHAT_SECRET)) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      'Invalid configuration:\n  WECHAT_APPID / WECHAT_SECRET: required when WECHAT_TOKEN enables the WeChat channel (from 基本配置 on the Official Account platform)',
+    );
+  }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return Object.freeze({
     ...parsed.data,
     DATA_DIR: dataDir,
     CORPUS_DIR: path.resolve(parsed.data.CORPUS_DIR),
     INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
+    WECHAT_MENU_FILE: path.resolve(parsed.data.WECHAT_MENU_FILE),
     modelsDir: path.join(dataDir, 'models'),
     databaseFile: path.join(dataDir, 'wenzheng.db'),
   });

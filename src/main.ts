@@ -30,14 +30,16 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databaseFile);
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
+  const store = new SqliteStore(db);
   const conversations = new ConversationService({
-    store: new SqliteStore(db),
+    store,
     models,
     engine: new DialogueEngine(behaviour),
     clock: () => new Date(),
     log: log.child({ module: 'dialogue' }),
   });
-  const server = await buildServer({ config, models, conversations });
+  const server = await buildServer({ config, models, conversations, behaviour, tokens: store });
+  if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;

@@ -17,12 +17,38 @@ export interface TurnCommit {
   actions: Action[];
   messages: MessageLog[];
   now: number;
+  /** A channel delivery to record with the turn; fails the turn if already recorded. */
+  deliveryKey?: string;
+  /** The reply to remember for a delivery recorded earlier (sent again to a retry). */
+  deliveryReply?: { key: string; reply: string };
+}
+
+export class DuplicateDeliveryError extends Error {
+  constructor(readonly key: string) {
+    super(`delivery ${key} was already processed`);
+    this.name = 'DuplicateDeliveryError';
+  }
 }
 
 export interface ConversationStore {
   find(channel: Channel, userId: string): Promise<Conversation | null>;
   /** Performs the actions and saves the state and messages in one transaction. */
   commitTurn(turn: TurnCommit): Promise<ActionResult[]>;
+  /** A delivery already processed: its reply (null if the turn committed but the reply was not recorded). */
+  findDelivery(key: string): Promise<{ reply: string | null } | null>;
+  /**
+   * Forgets a citizen (WeChat unsubscribe, or a deletion request): their
+   * conversation and messages are deleted; appointments and tickets, which
+   * are the government's records, lose the link to the person and the phone.
+   */
+  forgetUser(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }>;
+}
+
+/** A cached credential for an outbound API (WeChat access_token). */
+export interface TokenCache {
+  get(name: string): Promise<{ token: string; expiresAt: number } | null>;
+  put(name: string, token: string, expiresAt: number): Promise<void>;
+  drop(name: string): Promise<void>;
 }
 
 export interface AppointmentRecord {

@@ -15,7 +15,7 @@ import {
 } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
 import type { Parse } from '../core/parse.js';
-import type { ConversationStore } from '../core/stores.js';
+import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import type { DialogueEngine } from './engine.js';
 
@@ -23,6 +23,14 @@ export interface IncomingMessage {
   channel: Channel;
   userId: string;
   text: string;
+  /**
+   * Identifies a delivery the channel may repeat (WeChat's MsgId). A repeat
+   * never runs the dialogue again: it gets the first delivery's replies,
+   * waiting for them if the first is still in progress.
+   */
+  deliveryKey?: string;
+  /** An intent chosen by the channel (a menu button), overriding the classifier. */
+  intent?: string;
 }
 
 export interface TurnResult {
@@ -30,6 +38,8 @@ export interface TurnResult {
   parse: Parse;
   conversation: { id: string; state: ConversationState['status']; activeIntent: string | null; slots: Record<string, string> };
   events: DialogueEvent[];
+  /** True when this was a repeated delivery answered from the first one. */
+  duplicate?: boolean;
 }
 
 export interface ConversationServiceDeps {
@@ -42,16 +52,35 @@ export interface ConversationServiceDeps {
 
 export class ConversationService {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, Promise<TurnResult>>();
 
   constructor(private readonly deps: ConversationServiceDeps) {}
 
   handle(message: IncomingMessage): Promise<TurnResult> {
-    const key = `${message.channel}\u0000${message.userId}`;
+    const delivery = message.deliveryKey;
+    if (delivery) {
+      const running = this.inFlight.get(delivery);
+      if (running) return running.then((r) => ({ ...r, duplicate: true }));
+      const turn = this.enqueue(message);
+      this.inFlight.set(delivery, turn);
+      void turn.finally(() => this.inFlight.delete(delivery)).catch(() => {});
+      return turn;
+    }
+    return this.enqueue(message);
+  }
+
+  /** Deletes what is held about a citizen (unsubscribe), in order with their messages. */
+  forget(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }> {
+    return this.serially(`${channel}\u0000${userId}`, () => this.deps.store.forgetUser(channel, userId));
+  }
+
+  private enqueue(message: IncomingMessage): Promise<TurnResult> {
+    return this.serially(`${message.channel}\u0000${message.userId}`, () => this.process(message));
+  }
+
+  private serially<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const turn = previous.then(
-      () => this.process(message),
-      () => this.process(message),
-    );
+    const turn = previous.then(work, work);
     this.queues.set(key, turn);
     // Forget the chain once it is idle, so the map holds only active users.
     void turn
@@ -66,8 +95,13 @@ export class ConversationService {
     const model = this.deps.models.current;
     if (!model) throw new AppError('MODEL_NOT_READY');
     const now = this.deps.clock();
-    const parse = model.parse(message.text, now);
+    const parsed = model.parse(message.text, now);
+    const parse = message.intent ? { ...parsed, intent: message.intent, topIntent: message.intent, score: 1, activation: 1 } : parsed;
     const existing = await this.deps.store.find(message.channel, message.userId);
+    if (message.deliveryKey) {
+      const done = await this.deps.store.findDelivery(message.deliveryKey);
+      if (done) return this.repeat(parse, existing, done.reply);
+    }
     const conversation: Conversation = existing ?? {
       id: randomUUID(),
       channel: message.channel,
@@ -78,12 +112,21 @@ export class ConversationService {
     const idleMs = existing ? now.getTime() - existing.updatedAt : null;
     const step = this.deps.engine.step(conversation.state, parse, now, idleMs);
     const next: Conversation = { ...conversation, state: step.state, updatedAt: now.getTime() };
-    const results = await this.deps.store.commitTurn({
-      conversation: next,
-      actions: step.actions,
-      messages: [{ direction: 'in', text: message.text, intent: parse.intent, score: parse.score, modelVersion: parse.modelVersion }],
-      now: now.getTime(),
-    });
+    let results: Awaited<ReturnType<ConversationStore['commitTurn']>>;
+    try {
+      results = await this.deps.store.commitTurn({
+        conversation: next,
+        actions: step.actions,
+        messages: [{ direction: 'in', text: message.text, intent: parse.intent, score: parse.score, modelVersion: parse.modelVersion }],
+        now: now.getTime(),
+        deliveryKey: message.deliveryKey,
+      });
+    } catch (e) {
+      // Another instance committed this delivery first: nothing ran here.
+      if (e instanceof DuplicateDeliveryError)
+        return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
+      throw e;
+    }
     const done = this.deps.engine.complete(step, results);
     // The actions and the new state are committed above, before anything is
     // said to the citizen; this records the replies (and the reference a
@@ -93,6 +136,7 @@ export class ConversationService {
       actions: [],
       messages: done.replies.map((r) => ({ direction: 'out' as const, text: r.text, intent: null, score: null, modelVersion: null })),
       now: now.getTime(),
+      deliveryReply: message.deliveryKey ? { key: message.deliveryKey, reply: JSON.stringify(done.replies) } : undefined,
     });
     this.deps.log.debug(
       { conversation: conversation.id, intent: parse.intent, outcome: step.outcome, events: done.events.map((e) => e.type) },
@@ -104,6 +148,22 @@ export class ConversationService {
       parse,
       conversation: { id: conversation.id, state: done.state.status, activeIntent: form?.intent ?? null, slots: form?.slots ?? {} },
       events: done.events,
+    };
+  }
+
+  private repeat(parse: Parse, conversation: Conversation | null, reply: string | null): TurnResult {
+    const form = conversation?.state.form;
+    return {
+      replies: reply ? (JSON.parse(reply) as Reply[]) : [],
+      parse,
+      conversation: {
+        id: conversation?.id ?? '',
+        state: conversation?.state.status ?? 'idle',
+        activeIntent: form?.intent ?? null,
+        slots: form?.slots ?? {},
+      },
+      events: [],
+      duplicate: true,
     };
   }
 }

@@ -93,6 +93,9 @@ export const REQUIRED_MESSAGES = [
   'confirm_ambiguous',
   'ask_what_to_change',
   'nothing_to_cancel',
+  'welcome',
+  'unsupported_media',
+  'voice_unrecognised',
 ] as const;
 
 export type SlotDef = z.infer<typeof slotSchema>;

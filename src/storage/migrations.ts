@@ -65,4 +65,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX handoffs_open ON handoffs (status, priority, created_at);
   `,
+  `
+  -- Deliveries of channel messages that the channel may retry (WeChat resends
+  -- a message up to three times). The key is written in the same transaction
+  -- as the dialogue turn, so a turn never runs twice for one delivery.
+  CREATE TABLE deliveries (
+    key TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    reply TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE channel_tokens (
+    name TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -6,7 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { wallClock } from '../core/clock.js';
 import type { Action, ActionResult, Channel, Conversation } from '../core/conversation.js';
-import type { AppointmentRecord, ConversationStore, HandoffRecord, RecordsQuery, TicketRecord, TurnCommit } from '../core/stores.js';
+import {
+  type AppointmentRecord,
+  type ConversationStore,
+  DuplicateDeliveryError,
+  type HandoffRecord,
+  type RecordsQuery,
+  type TicketRecord,
+  type TokenCache,
+  type TurnCommit,
+} from '../core/stores.js';
 import type { Db } from './sqlite.js';
 
 interface ConversationRow {
@@ -19,7 +28,7 @@ interface ConversationRow {
 
 const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
 
-export class SqliteStore implements ConversationStore, RecordsQuery {
+export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache {
   private readonly s;
 
   constructor(private readonly db: Db) {
@@ -59,6 +68,27 @@ export class SqliteStore implements ConversationStore, RecordsQuery {
       allAppointments: db.prepare('SELECT * FROM appointments ORDER BY created_at, reference'),
       allTickets: db.prepare('SELECT * FROM tickets ORDER BY created_at, reference'),
       allHandoffs: db.prepare(`SELECT * FROM handoffs ORDER BY ${PRIORITY_ORDER}, created_at`),
+      insertDelivery: db.prepare(
+        'INSERT INTO deliveries (key, conversation_id, reply, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING',
+      ),
+      setDeliveryReply: db.prepare('UPDATE deliveries SET reply = ? WHERE key = ?'),
+      findDelivery: db.prepare('SELECT reply FROM deliveries WHERE key = ?'),
+      deleteMessages: db.prepare(
+        'DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE channel = ? AND user_id = ?)',
+      ),
+      deleteConversation: db.prepare('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
+      anonymiseAppointments: db.prepare(
+        "UPDATE appointments SET user_id = '(forgotten)', updated_at = ? WHERE channel = ? AND user_id = ?",
+      ),
+      anonymiseTickets: db.prepare(
+        "UPDATE tickets SET user_id = '(forgotten)', phone = NULL, updated_at = ? WHERE channel = ? AND user_id = ?",
+      ),
+      anonymiseHandoffs: db.prepare("UPDATE handoffs SET user_id = '(forgotten)' WHERE channel = ? AND user_id = ?"),
+      getToken: db.prepare('SELECT token, expires_at FROM channel_tokens WHERE name = ?'),
+      putToken: db.prepare(
+        'INSERT INTO channel_tokens (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at',
+      ),
+      dropToken: db.prepare('DELETE FROM channel_tokens WHERE name = ?'),
     };
   }
 
@@ -71,6 +101,10 @@ export class SqliteStore implements ConversationStore, RecordsQuery {
   async commitTurn(turn: TurnCommit): Promise<ActionResult[]> {
     return this.db.transaction(() => {
       const c = turn.conversation;
+      if (turn.deliveryKey && this.s.insertDelivery.run(turn.deliveryKey, c.id, turn.now).changes === 0) {
+        throw new DuplicateDeliveryError(turn.deliveryKey);
+      }
+      if (turn.deliveryReply) this.s.setDeliveryReply.run(turn.deliveryReply.reply, turn.deliveryReply.key);
       this.s.upsertConversation.run({
         id: c.id,
         channel: c.channel,
@@ -82,6 +116,37 @@ export class SqliteStore implements ConversationStore, RecordsQuery {
       for (const m of turn.messages) this.s.insertMessage.run(c.id, m.direction, m.text, m.intent, m.score, m.modelVersion, turn.now);
       return results;
     })();
+  }
+
+  async findDelivery(key: string): Promise<{ reply: string | null } | null> {
+    const row = this.s.findDelivery.get(key) as { reply: string | null } | undefined;
+    return row ?? null;
+  }
+
+  async forgetUser(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }> {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const messages = this.s.deleteMessages.run(channel, userId).changes;
+      const conversations = this.s.deleteConversation.run(channel, userId).changes;
+      const anonymised =
+        this.s.anonymiseAppointments.run(now, channel, userId).changes +
+        this.s.anonymiseTickets.run(now, channel, userId).changes +
+        this.s.anonymiseHandoffs.run(channel, userId).changes;
+      return { conversations, messages, anonymised };
+    })();
+  }
+
+  async get(name: string): Promise<{ token: string; expiresAt: number } | null> {
+    const row = this.s.getToken.get(name) as { token: string; expires_at: number } | undefined;
+    return row ? { token: row.token, expiresAt: row.expires_at } : null;
+  }
+
+  async put(name: string, token: string, expiresAt: number): Promise<void> {
+    this.s.putToken.run(name, token, expiresAt);
+  }
+
+  async drop(name: string): Promise<void> {
+    this.s.dropToken.run(name);
   }
 
   private reference(prefix: 'A' | 'T', now: number): string {

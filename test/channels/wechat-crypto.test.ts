@@ -37,14 +37,18 @@ describe('AES with 32-byte PKCS#7 (official and SDK vectors)', () => {
         const d = decrypt(v.encoding_aes_key, v.encrypt ?? v.expected_encrypt);
         expect(d.message).toBe(v.expected_plaintext);
         expect(d.receiveId).toBe(v.receive_id);
-        if (v.msg_signature) expect(verifyMsgSignature(v.token, { msg_signature: v.msg_signature, timestamp: v.timestamp, nonce: v.nonce }, v.encrypt)).toBe(true);
+        if (v.msg_signature)
+          expect(verifyMsgSignature(v.token, { msg_signature: v.msg_signature, timestamp: v.timestamp, nonce: v.nonce }, v.encrypt)).toBe(
+            true,
+          );
       });
     }
     if (v.direction.includes('encrypt') && v.fixed_random !== undefined) {
       it(`${v.id}: encrypts to the expected ciphertext`, () => {
         const random = /^[0-9a-f]{32}$/i.test(v.fixed_random) ? Buffer.from(v.fixed_random, 'hex') : Buffer.from(v.fixed_random, 'utf8');
         expect(encrypt(v.encoding_aes_key, v.plaintext, v.receive_id, random)).toBe(v.expected_encrypt);
-        if (v.expected_msg_signature) expect(sha1Sorted([v.token, v.timestamp, v.nonce, v.expected_encrypt])).toBe(v.expected_msg_signature);
+        if (v.expected_msg_signature)
+          expect(sha1Sorted([v.token, v.timestamp, v.nonce, v.expected_encrypt])).toBe(v.expected_msg_signature);
       });
     }
   }
@@ -79,7 +83,8 @@ describe('XML', () => {
   });
 
   it('refuses DTDs and entity expansion', () => {
-    const laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><xml><Content>&lol2;</Content></xml>';
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><xml><Content>&lol2;</Content></xml>';
     expect(() => parseWechatXml(laughs)).toThrow(/DTD/);
     expect(() => parseWechatXml('<!DOCTYPE x SYSTEM "file:///etc/passwd"><xml/>')).toThrow(/DTD/);
   });
@@ -91,7 +96,13 @@ describe('XML', () => {
 
   for (const r of vectors.reply_samples.filter((x: { msg_type: string }) => x.msg_type === 'text')) {
     it(`builds ${r.id} as WxJava expects`, () => {
-      const xml = buildXml({ ToUserName: r.fields.ToUserName, FromUserName: r.fields.FromUserName, CreateTime: r.fields.CreateTime, MsgType: 'text', Content: r.fields.Content });
+      const xml = buildXml({
+        ToUserName: r.fields.ToUserName,
+        FromUserName: r.fields.FromUserName,
+        CreateTime: r.fields.CreateTime,
+        MsgType: 'text',
+        Content: r.fields.Content,
+      });
       expect(xml).toBe(r.expected_xml_whitespace_insensitive.replace(/>\s+</g, '><'));
     });
   }

@@ -31,10 +31,15 @@ export interface TestApp {
 }
 
 /** `clock` is read on every message, so a test can move time. */
-export async function startApp(options: { dbFile?: string; clock: () => Date; env?: Record<string, string> }): Promise<TestApp> {
+export async function startApp(options: {
+  dbFile?: string;
+  clock: () => Date;
+  env?: Record<string, string>;
+  wrapStore?: (s: SqliteStore) => SqliteStore;
+}): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
-  const store = new SqliteStore(db);
+  const store = options.wrapStore ? options.wrapStore(new SqliteStore(db)) : new SqliteStore(db);
   const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
   const models = new ModelHolder(shippedModel());
   const conversations = new ConversationService({
@@ -44,7 +49,7 @@ export async function startApp(options: { dbFile?: string; clock: () => Date; en
     clock: options.clock,
     log: pino({ level: 'silent' }),
   });
-  const app = await buildServer({ config, models, conversations }, { logger: false });
+  const app = await buildServer({ config, models, conversations, behaviour, tokens: store }, { logger: false });
   return {
     app,
     store,

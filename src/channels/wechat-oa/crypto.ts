@@ -22,7 +22,8 @@ export class WechatCryptoError extends Error {
 }
 
 export function decodeAesKey(encodingAesKey: string): Buffer {
-  if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new WechatCryptoError('bad_key', 'EncodingAESKey must be 43 characters of [A-Za-z0-9]');
+  if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey))
+    throw new WechatCryptoError('bad_key', 'EncodingAESKey must be 43 characters of [A-Za-z0-9]');
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
   if (key.length !== 32) throw new WechatCryptoError('bad_key', 'EncodingAESKey does not decode to 32 bytes');
   return key;
@@ -36,7 +37,8 @@ function pad(data: Buffer): Buffer {
 function unpad(data: Buffer): Buffer {
   const n = data.at(-1) ?? 0;
   if (n < 1 || n > BLOCK || n > data.length) throw new WechatCryptoError('bad_padding', 'invalid PKCS#7 padding');
-  for (let i = data.length - n; i < data.length; i++) if (data[i] !== n) throw new WechatCryptoError('bad_padding', 'invalid PKCS#7 padding');
+  for (let i = data.length - n; i < data.length; i++)
+    if (data[i] !== n) throw new WechatCryptoError('bad_padding', 'invalid PKCS#7 padding');
   return data.subarray(0, data.length - n);
 }
 
@@ -49,7 +51,8 @@ export interface Decrypted {
 export function decrypt(encodingAesKey: string, encrypt: string): Decrypted {
   const key = decodeAesKey(encodingAesKey);
   const cipherBytes = Buffer.from(encrypt, 'base64');
-  if (cipherBytes.length === 0 || cipherBytes.length % 16 !== 0) throw new WechatCryptoError('bad_ciphertext', 'ciphertext is not whole AES blocks');
+  if (cipherBytes.length === 0 || cipherBytes.length % 16 !== 0)
+    throw new WechatCryptoError('bad_ciphertext', 'ciphertext is not whole AES blocks');
   const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
   decipher.setAutoPadding(false);
   const plain = unpad(Buffer.concat([decipher.update(cipherBytes), decipher.final()]));

@@ -6,7 +6,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export function sha1Sorted(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 export function safeEqualHex(expected: string, given: string | undefined): boolean {
@@ -19,7 +21,11 @@ export function verifySignature(token: string, q: { signature?: string; timestam
   return safeEqualHex(sha1Sorted([token, q.timestamp, q.nonce]), q.signature);
 }
 
-export function verifyMsgSignature(token: string, q: { msg_signature?: string; timestamp?: string; nonce?: string }, encrypt: string): boolean {
+export function verifyMsgSignature(
+  token: string,
+  q: { msg_signature?: string; timestamp?: string; nonce?: string },
+  encrypt: string,
+): boolean {
   if (!q.timestamp || !q.nonce) return false;
   return safeEqualHex(sha1Sorted([token, q.timestamp, q.nonce, encrypt]), q.msg_signature);
 }

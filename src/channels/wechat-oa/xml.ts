@@ -50,4 +50,3 @@ export function buildXml(fields: Record<string, string | number | { cdata: strin
     .join('');
   return `<xml>${inner}</xml>`;
 }
-
