@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
+import { WechatyChannel } from './channels/wechaty/wechaty-channel.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
 import { ConversationService } from './dialogue/conversation-service.js';
@@ -40,11 +41,23 @@ async function main(): Promise<void> {
   });
   const server = await buildServer({ config, models, conversations, behaviour, tokens: store });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
+  // The Wechaty bot runs beside the HTTP server; a failing puppet is
+  // restarted with backoff by the channel and never stops the server.
+  const wechaty = config.WECHATY_PUPPET
+    ? new WechatyChannel({
+        puppet: config.WECHATY_PUPPET,
+        puppetToken: config.WECHATY_PUPPET_TOKEN,
+        conversations,
+        log: log.child({ module: 'wechaty' }),
+        unsupportedMessage: behaviour.dialogue.messages.unsupported_media ?? '',
+      })
+    : null;
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    await wechaty?.stop();
     await server.close();
     db.close();
     process.exit(0);
@@ -52,6 +65,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
   await server.listen({ port: config.PORT, host: config.HOST });
+  if (wechaty) void wechaty.start();
 }
 
 main().catch((e: unknown) => {

@@ -5,7 +5,6 @@ import { decrypt, decryptFor, encrypt, WechatCryptoError } from '../../src/chann
 import { sha1Sorted, verifyMsgSignature, verifySignature } from '../../src/channels/wechat-oa/signature.js';
 import { buildXml, parseWechatXml } from '../../src/channels/wechat-oa/xml.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: a JSON fixture
 const vectors: any = JSON.parse(readFileSync(new URL('../../../shared/spec/wechat-vectors.json', import.meta.url), 'utf8'));
 
 describe('signatures (official and SDK vectors)', () => {

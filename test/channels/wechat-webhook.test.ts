@@ -12,7 +12,6 @@ import type { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: a JSON fixture
 const vectors: any = JSON.parse(readFileSync(new URL('../../../shared/spec/wechat-vectors.json', import.meta.url), 'utf8'));
 const TOKEN = 'wenzhengtoken';
 const APPID = 'wx0123456789abcdef';

@@ -25,7 +25,7 @@ export class FakeWechat {
   base = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       let raw = '';
       req.on('data', (c) => {
@@ -38,8 +38,9 @@ export class FakeWechat {
         res.end(JSON.stringify(this.answer(url, body)));
       });
     });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.base = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Reply } from '../../core/conversation.js';
 import type { ConversationService, TurnResult } from '../../dialogue/conversation-service.js';
+import { repliesToText } from '../reply-text.js';
 import type { WechatApiClient } from './api-client.js';
 import { decryptFor, encrypt, WechatCryptoError } from './crypto.js';
 import type { MenuAction } from './menu.js';
@@ -38,18 +38,6 @@ interface Query {
   echostr?: string;
   encrypt_type?: string;
   msg_signature?: string;
-}
-
-/** WeChat shows at most ~2048 bytes of a passive text reply. */
-const MAX_REPLY_BYTES = 2000;
-
-export function repliesToText(replies: readonly Reply[]): string {
-  const parts = replies.map((r) =>
-    r.suggestions?.length ? `${r.text}\n\n您可以接着问：\n${r.suggestions.map((s) => `· ${s}`).join('\n')}` : r.text,
-  );
-  let text = parts.join('\n\n');
-  while (Buffer.byteLength(text, 'utf8') > MAX_REPLY_BYTES) text = `${[...text].slice(0, -20).join('')}…`;
-  return text;
 }
 
 const fail = (reply: FastifyReply, status: number, code: string, message: string) =>

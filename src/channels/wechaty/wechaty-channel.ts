@@ -1,0 +1,160 @@
+/**
+ * The Wechaty channel (personal WeChat or WeCom accounts through a puppet):
+ * the only file that imports wechaty. Direct messages go to the dialogue; in
+ * rooms the bot answers only when mentioned, with the mention stripped, and
+ * replies mentioning the asker. It ignores its own messages, official
+ * accounts and anything older than its start.
+ *
+ * Start, stop and every send are time-boxed; a puppet that fails to start or
+ * errors later is logged and restarted with backoff — it never takes the
+ * server down.
+ */
+import type { Logger } from 'pino';
+import { type Message, type Wechaty, WechatyBuilder, type WechatyOptions } from 'wechaty';
+import type { ConversationService } from '../../dialogue/conversation-service.js';
+import { repliesToText } from '../reply-text.js';
+
+export interface WechatyChannelOptions {
+  /**
+   * A puppet name (e.g. wechaty-puppet-service), or a factory of puppet
+   * instances (tests). Each (re)start gets a fresh puppet: a failed one
+   * keeps state that makes it unusable.
+   */
+  puppet: string | (() => NonNullable<WechatyOptions['puppet']>);
+  puppetToken?: string;
+  conversations: ConversationService;
+  log: Logger;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  sendTimeoutMs?: number;
+  /** Waits before each restart attempt; the last repeats. */
+  restartBackoffMs?: readonly number[];
+  unsupportedMessage: string;
+}
+
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} took longer than ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Whether an incoming message is for the assistant at all (pure, for tests). */
+export function isForUs(m: { self: boolean; official: boolean; sentAt: number; startedAt: number }): boolean {
+  // A little slack: the puppet's clock and ours may differ by a second.
+  return !m.self && !m.official && m.sentAt >= m.startedAt - 2000;
+}
+
+export class WechatyChannel {
+  private bot: Wechaty | null = null;
+  private startedAt = 0;
+  private attempts = 0;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly o: WechatyChannelOptions) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts the bot; on failure logs and retries later. Never throws. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    const puppet = typeof this.o.puppet === 'string' ? (this.o.puppet as WechatyOptions['puppet']) : this.o.puppet();
+    const bot = WechatyBuilder.build({ puppet, puppetOptions: this.o.puppetToken ? { token: this.o.puppetToken } : undefined });
+    this.bot = bot;
+    bot.on('message', (m) => {
+      void this.onMessage(m).catch((e: unknown) => this.o.log.error({ err: e }, 'wechaty: message handling failed'));
+    });
+    bot.on('error', (e) => {
+      this.o.log.error({ err: e }, 'wechaty: puppet error');
+      this.scheduleRestart();
+    });
+    try {
+      await withTimeout(bot.start(), this.o.startTimeoutMs ?? 30_000, 'wechaty start');
+      // Wechaty reports a puppet that fails to start as an 'error' event and
+      // still resolves start(); the error handler has then scheduled a restart.
+      if (this.restartTimer) return;
+      this.startedAt = Date.now();
+      this.attempts = 0;
+      this.running = true;
+      this.o.log.info('wechaty: started');
+    } catch (e) {
+      this.o.log.error({ err: e }, 'wechaty: start failed');
+      this.scheduleRestart();
+    }
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer) return;
+    this.running = false;
+    const backoff = this.o.restartBackoffMs ?? [1000, 5000, 30_000, 120_000];
+    const wait = backoff[Math.min(this.attempts, backoff.length - 1)] as number;
+    this.attempts++;
+    this.o.log.warn({ attempt: this.attempts, waitMs: wait }, 'wechaty: restarting the puppet');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      const old = this.bot;
+      void (old ? withTimeout(old.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch(() => {}) : Promise.resolve()).then(() =>
+        this.start(),
+      );
+    }, wait);
+    this.restartTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    if (this.bot) {
+      await withTimeout(this.bot.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch((e: unknown) =>
+        this.o.log.warn({ err: e }, 'wechaty: stop failed'),
+      );
+    }
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    const talker = message.talker();
+    const official = talker.type() === (this.bot?.Contact.Type.Official ?? -1);
+    if (!isForUs({ self: message.self(), official, sentAt: message.date().getTime(), startedAt: this.startedAt })) return;
+    const room = message.room();
+    const isText = message.type() === (this.bot?.Message.Type.Text ?? -1);
+    if (room) {
+      if (!(await message.mentionSelf())) return;
+      const text = (await message.mentionText()).trim();
+      if (!isText || !text) return;
+      const turn = await this.o.conversations.handle({
+        channel: 'wechaty',
+        userId: `${talker.id}@${room.id}`,
+        text,
+        deliveryKey: `wy:${message.id}`,
+      });
+      if (turn.duplicate || turn.replies.length === 0) return;
+      await withTimeout(room.say(repliesToText(turn.replies), talker), this.o.sendTimeoutMs ?? 10_000, 'wechaty room say');
+      return;
+    }
+    if (!isText) {
+      await withTimeout(message.say(this.o.unsupportedMessage), this.o.sendTimeoutMs ?? 10_000, 'wechaty say');
+      return;
+    }
+    const turn = await this.o.conversations.handle({
+      channel: 'wechaty',
+      userId: talker.id,
+      text: message.text(),
+      deliveryKey: `wy:${message.id}`,
+    });
+    if (turn.duplicate || turn.replies.length === 0) return;
+    await withTimeout(talker.say(repliesToText(turn.replies)), this.o.sendTimeoutMs ?? 10_000, 'wechaty say');
+  }
+}
