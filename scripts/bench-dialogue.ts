@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { cliConfig, runCli } from '../src/cli/common.js';
+import { type LatencyStats, latencyStats } from '../src/cli/latency.js';
 import { type ConversationState, initialState } from '../src/core/conversation.js';
 import { AppError } from '../src/core/errors.js';
 import { ConversationService } from '../src/dialogue/conversation-service.js';
@@ -21,12 +22,6 @@ import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 import { SqliteStore } from '../src/storage/sqlite-store.js';
-
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-  return { n: s.length, perSecond: (s.length / s.reduce((a, b) => a + b, 0)) * 1000, p50: at(0.5), p99: at(0.99), max: s.at(-1) as number };
-}
 
 runCli(async () => {
   const config = cliConfig();
@@ -58,7 +53,7 @@ runCli(async () => {
         samples.push(performance.now() - t0);
       }
     }
-    return stats(samples);
+    return latencyStats(samples);
   };
   const idle = time(initialState());
   const form = time(inForm);
@@ -78,8 +73,8 @@ runCli(async () => {
     turns.push(performance.now() - t0);
   }
   db.close();
-  const turn = stats(turns);
-  const row = (name: string, r: ReturnType<typeof stats>) =>
+  const turn = latencyStats(turns);
+  const row = (name: string, r: LatencyStats) =>
     `${name.padEnd(34)} ${String(r.n).padStart(7)} ${r.perSecond.toFixed(0).padStart(10)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(9)} ${r.max.toFixed(2).padStart(9)}`;
   console.log(
     `${'dialogue'.padEnd(34)} ${'steps'.padStart(7)} ${'per s'.padStart(10)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`,

@@ -9,15 +9,9 @@
  */
 import os from 'node:os';
 import { cliConfig, runCli } from '../src/cli/common.js';
+import { type LatencyStats, latencyStats } from '../src/cli/latency.js';
 import { loadCorpus, trainingSet } from '../src/nlu/corpus.js';
 import { trainModel } from '../src/nlu/train.js';
-
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-  const total = s.reduce((a, b) => a + b, 0);
-  return { n: s.length, perSecond: (s.length / total) * 1000, p50: at(0.5), p99: at(0.99), max: s.at(-1) as number };
-}
 
 runCli(async () => {
   const config = cliConfig();
@@ -41,12 +35,12 @@ runCli(async () => {
         samples.push(performance.now() - s);
       }
     }
-    return stats(samples);
+    return latencyStats(samples);
   };
   const cold = time(1);
   const warm = time(20);
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  const row = (name: string, r: ReturnType<typeof stats>) =>
+  const row = (name: string, r: LatencyStats) =>
     `${name.padEnd(26)} ${String(r.n).padStart(7)} ${r.perSecond.toFixed(0).padStart(10)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(9)} ${r.max.toFixed(2).padStart(9)}`;
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}`);
   console.log(`corpus: ${trainingSet(corpus).length} training utterances, ${texts.length} held-out texts timed`);

@@ -6,10 +6,9 @@
  * 200 citizens, each message with a new MsgId, some citizens running a whole
  * appointment form. Saturation (50 connections) and a fixed 500 messages/s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { encrypt } from '../src/channels/wechat-oa/crypto.js';
@@ -25,7 +24,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 function startServer(mode: 'app' | 'bare', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['scripts/bench-server.ts', mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // node itself (not the tsx wrapper, which forks) so the pid's peak RSS is the server's.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-server.ts', mode], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout?.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), child }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
@@ -45,7 +48,15 @@ runCli(async () => {
   const texts = loadCorpus(config.CORPUS_DIR).test.map((r) => r.text);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wz-bench-'));
   cpSync(config.modelsDir, path.join(dataDir, 'models'), { recursive: true });
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_SECRET: 'unused', WECHAT_AES_KEY: KEY, WECHAT_API_BASE: 'http://127.0.0.1:9' };
+  const env = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    WECHAT_TOKEN: TOKEN,
+    WECHAT_APPID: APPID,
+    WECHAT_SECRET: 'unused',
+    WECHAT_AES_KEY: KEY,
+    WECHAT_API_BASE: 'http://127.0.0.1:9',
+  };
   let seq = 0;
   let msgId = BigInt(Date.now()) * 1000n;
   // Each request: a citizen, the next line of their script, signed and sealed as WeChat would.
@@ -58,11 +69,29 @@ runCli(async () => {
     const sealed = encrypt(KEY, xml, APPID);
     const nonce = String(n);
     const ts = String(now);
-    const q = new URLSearchParams({ signature: sha1Sorted([TOKEN, ts, nonce]), timestamp: ts, nonce, encrypt_type: 'aes', msg_signature: sha1Sorted([TOKEN, ts, nonce, sealed]) });
-    return { ...req, method: 'POST', path: `/wechat?${q}`, headers: { 'content-type': 'text/xml' }, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>` };
+    const q = new URLSearchParams({
+      signature: sha1Sorted([TOKEN, ts, nonce]),
+      timestamp: ts,
+      nonce,
+      encrypt_type: 'aes',
+      msg_signature: sha1Sorted([TOKEN, ts, nonce, sealed]),
+    });
+    return {
+      ...req,
+      method: 'POST',
+      path: `/wechat?${q}`,
+      headers: { 'content-type': 'text/xml' },
+      body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>`,
+    };
   };
   const run = async (url: string, rate?: number) => {
-    const r = await autocannon({ url, connections: rate ? 20 : 50, duration: SECONDS, overallRate: rate, requests: [{ setupRequest } as never] });
+    const r = await autocannon({
+      url,
+      connections: rate ? 20 : 50,
+      duration: SECONDS,
+      overallRate: rate,
+      requests: [{ setupRequest } as never],
+    });
     return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total };
   };
   const bare = await startServer('bare', env);
@@ -77,11 +106,17 @@ runCli(async () => {
   const dbMb = statSync(path.join(dataDir, 'wenzheng.db')).size / 1e6;
   const row = (name: string, r: Awaited<ReturnType<typeof run>>, ceiling?: number) =>
     `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ceiling ? `${((r.rps / ceiling) * 100).toFixed(0)}%` : ''}`.trimEnd();
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase`);
-  console.log(`${'path'.padEnd(38)} ${'msg/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} of bare`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase`,
+  );
+  console.log(
+    `${'path'.padEnd(38)} ${'msg/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} of bare`,
+  );
   console.log(row('bare Fastify route, saturation', bareSat));
   console.log(row('webhook safe mode, saturation', appSat, bareSat.rps));
   console.log(row('bare Fastify route, 500/s', bare500));
   console.log(row('webhook safe mode, 500/s', app500));
-  console.log(`webhook server peak RSS ${rss.toFixed(0)} MB; database after ${appSat.total + app500.total} messages: ${dbMb.toFixed(1)} MB`);
+  console.log(
+    `webhook server peak RSS ${rss.toFixed(0)} MB; database after ${appSat.total + app500.total} messages: ${dbMb.toFixed(1)} MB`,
+  );
 });

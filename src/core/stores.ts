@@ -2,7 +2,7 @@
  * Storage ports. Async so that a PostgreSQL implementation can replace the
  * SQLite one without touching the core; the SQLite adapter resolves at once.
  */
-import type { Action, ActionResult, Channel, Conversation } from './conversation.js';
+import type { Action, ActionResult, Channel, Conversation, ConversationState } from './conversation.js';
 
 export interface MessageLog {
   direction: 'in' | 'out';
@@ -12,15 +12,19 @@ export interface MessageLog {
   modelVersion: string | null;
 }
 
-export interface TurnCommit {
+export interface TurnCommit<T> {
   conversation: Conversation;
   actions: Action[];
-  messages: MessageLog[];
+  incoming: MessageLog;
   now: number;
   /** A channel delivery to record with the turn; fails the turn if already recorded. */
   deliveryKey?: string;
-  /** The reply to remember for a delivery recorded earlier (sent again to a retry). */
-  deliveryReply?: { key: string; reply: string };
+  /**
+   * Pure: what the actions did → the conversation's final state and the
+   * replies. Runs inside the transaction, so the turn — actions, state,
+   * messages and the remembered reply — commits as one.
+   */
+  finish(results: ActionResult[]): { state: ConversationState; outgoing: MessageLog[]; deliveryReply?: string; value: T };
 }
 
 export class DuplicateDeliveryError extends Error {
@@ -32,8 +36,8 @@ export class DuplicateDeliveryError extends Error {
 
 export interface ConversationStore {
   find(channel: Channel, userId: string): Promise<Conversation | null>;
-  /** Performs the actions and saves the state and messages in one transaction. */
-  commitTurn(turn: TurnCommit): Promise<ActionResult[]>;
+  /** Performs the actions and saves the state, messages and delivery in one transaction. */
+  commitTurn<T>(turn: TurnCommit<T>): Promise<T>;
   /** A delivery already processed: its reply (null if the turn committed but the reply was not recorded). */
   findDelivery(key: string): Promise<{ reply: string | null } | null>;
   /**

@@ -112,14 +112,23 @@ export class ConversationService {
     const idleMs = existing ? now.getTime() - existing.updatedAt : null;
     const step = this.deps.engine.step(conversation.state, parse, now, idleMs);
     const next: Conversation = { ...conversation, state: step.state, updatedAt: now.getTime() };
-    let results: Awaited<ReturnType<ConversationStore['commitTurn']>>;
+    let done: ReturnType<DialogueEngine['complete']>;
     try {
-      results = await this.deps.store.commitTurn({
+      done = await this.deps.store.commitTurn({
         conversation: next,
         actions: step.actions,
-        messages: [{ direction: 'in', text: message.text, intent: parse.intent, score: parse.score, modelVersion: parse.modelVersion }],
+        incoming: { direction: 'in', text: message.text, intent: parse.intent, score: parse.score, modelVersion: parse.modelVersion },
         now: now.getTime(),
         deliveryKey: message.deliveryKey,
+        finish: (results) => {
+          const d = this.deps.engine.complete(step, results);
+          return {
+            state: d.state,
+            outgoing: d.replies.map((r) => ({ direction: 'out' as const, text: r.text, intent: null, score: null, modelVersion: null })),
+            deliveryReply: message.deliveryKey ? JSON.stringify(d.replies) : undefined,
+            value: d,
+          };
+        },
       });
     } catch (e) {
       // Another instance committed this delivery first: nothing ran here.
@@ -127,17 +136,6 @@ export class ConversationService {
         return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
       throw e;
     }
-    const done = this.deps.engine.complete(step, results);
-    // The actions and the new state are committed above, before anything is
-    // said to the citizen; this records the replies (and the reference a
-    // result added to the state).
-    await this.deps.store.commitTurn({
-      conversation: { ...next, state: done.state },
-      actions: [],
-      messages: done.replies.map((r) => ({ direction: 'out' as const, text: r.text, intent: null, score: null, modelVersion: null })),
-      now: now.getTime(),
-      deliveryReply: message.deliveryKey ? { key: message.deliveryKey, reply: JSON.stringify(done.replies) } : undefined,
-    });
     this.deps.log.debug(
       { conversation: conversation.id, intent: parse.intent, outcome: step.outcome, events: done.events.map((e) => e.type) },
       'turn',

@@ -98,23 +98,27 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
     return { id: row.id, channel: row.channel, userId: row.user_id, state: JSON.parse(row.state), updatedAt: row.updated_at };
   }
 
-  async commitTurn(turn: TurnCommit): Promise<ActionResult[]> {
+  async commitTurn<T>(turn: TurnCommit<T>): Promise<T> {
     return this.db.transaction(() => {
       const c = turn.conversation;
       if (turn.deliveryKey && this.s.insertDelivery.run(turn.deliveryKey, c.id, turn.now).changes === 0) {
         throw new DuplicateDeliveryError(turn.deliveryKey);
       }
-      if (turn.deliveryReply) this.s.setDeliveryReply.run(turn.deliveryReply.reply, turn.deliveryReply.key);
+      const results = turn.actions.map((a) => this.perform(a, c, turn.now));
+      const done = turn.finish(results);
+      // Records carry the conversation id without a foreign key; messages
+      // have one, so the conversation row is written before them.
       this.s.upsertConversation.run({
         id: c.id,
         channel: c.channel,
         userId: c.userId,
-        state: JSON.stringify(c.state),
+        state: JSON.stringify(done.state),
         updatedAt: c.updatedAt,
       });
-      const results = turn.actions.map((a) => this.perform(a, c, turn.now));
-      for (const m of turn.messages) this.s.insertMessage.run(c.id, m.direction, m.text, m.intent, m.score, m.modelVersion, turn.now);
-      return results;
+      for (const m of [turn.incoming, ...done.outgoing])
+        this.s.insertMessage.run(c.id, m.direction, m.text, m.intent, m.score, m.modelVersion, turn.now);
+      if (turn.deliveryKey && done.deliveryReply !== undefined) this.s.setDeliveryReply.run(done.deliveryReply, turn.deliveryKey);
+      return done.value;
     })();
   }
 
