@@ -15,8 +15,10 @@ import {
   type Reply,
 } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
+import { answerFrom } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
 import { isAffirm, isAppointmentCancel, isCancel, isDeny, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
+import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
@@ -262,7 +264,7 @@ export class DialogueEngine {
       if (!r.ok) return other.answer;
       slots[slot.name] = r.value;
     }
-    return this.answerFrom(other, f, { intent: other.id, slots, pending: null, attempts: {}, confirming: false });
+    return answerFrom(this.b, other, f, { intent: other.id, slots, pending: null, attempts: {}, confirming: false });
   }
 
   private choices(slot: SlotDef): string {
@@ -424,32 +426,7 @@ export class DialogueEngine {
           outcome: 'action',
         };
       default:
-        return this.result(idle, [text(this.answerFrom(def, formDef, form), def.follow_ups)], 'answer');
-    }
-  }
-
-  private answerFrom(def: IntentDef, formDef: FormDef, form: FormState): string {
-    const value = form.slots[formDef.slots[0]?.name ?? ''] ?? '';
-    switch (formDef.answer_from) {
-      case 'checklists':
-        return `${value}提取公积金：\n${(def.checklists?.[value] ?? []).map((l) => `· ${l}`).join('\n')}`;
-      case 'cases':
-        return def.cases?.[value] ?? def.answer;
-      case 'garbage': {
-        const near = value.startsWith('~');
-        const name = near ? value.slice(1) : value;
-        const item = this.b.garbage.items.find((i) => i.name === name);
-        if (!item) return this.b.garbage.rules.join('\n');
-        const note = [item.note, this.b.garbage.categories[item.category]?.note].filter(Boolean).join(' ');
-        return `${near ? `没有找到完全一致的物品，最接近的是“${name}”：` : ''}${name}属于【${item.category}】。${note}`;
-      }
-      case 'service_halls': {
-        const hall = this.b.halls.get(value);
-        if (!hall) return def.answer;
-        return `${hall.name}\n地址：${hall.address}\n办公时间：${hall.hours}\n（示例数据，出行前请在“一网通办”或“随申办”核实；个人事项也可就近到街镇社区事务受理服务中心办理。）`;
-      }
-      default:
-        return def.answer;
+        return this.result(idle, [text(answerFrom(this.b, def, formDef, form), def.follow_ups)], 'answer');
     }
   }
 
@@ -457,51 +434,8 @@ export class DialogueEngine {
     return { state, replies, actions: [], after: [], events: [], outcome };
   }
 
-  // ---- after actions -------------------------------------------------------
-
-  /** Replies and events that depend on what the actions did. */
+  /** Replies and events that depend on what the actions did (see results.ts). */
   complete(step: StepResult, results: ActionResult[]): { replies: Reply[]; events: DialogueEvent[]; state: ConversationState } {
-    const replies = [...step.replies];
-    const events = [...step.events];
-    let state = step.state;
-    step.after.forEach((after, i) => {
-      const r = results[i];
-      if (!r) return;
-      if (after.kind === 'done' && (r.type === 'appointment_created' || r.type === 'ticket_created')) {
-        replies.push(text(render(after.template, { ...after.vars, reference: r.reference })));
-        events.push({ type: r.type === 'appointment_created' ? 'appointment.created' : 'ticket.created', id: r.reference });
-        state = { ...state, lastReference: r.reference };
-      } else if (after.kind === 'lookup') {
-        replies.push(text(this.describeReference(r)));
-      } else if (after.kind === 'cancel_appointment' && r.type === 'appointment_cancelled') {
-        if (!r.found) replies.push(text(`没有找到您名下的预约 ${r.reference}，请核对预约号。`));
-        else if (r.alreadyCancelled) replies.push(text(`预约 ${r.reference} 之前已经取消了。`));
-        else {
-          replies.push(text(`已取消预约 ${r.reference}。如需重新预约，回复“预约办事”。`));
-          events.push({ type: 'appointment.cancelled', id: r.reference });
-        }
-      } else if (after.kind === 'handoff' && r.type === 'handoff_requested') {
-        replies.push(text(this.msg('handoff_queued', { position: String(r.queuePosition) })));
-        events.push({ type: 'handoff.requested', id: r.id });
-      }
-    });
-    return { replies, events, state };
-  }
-
-  private describeReference(r: ActionResult): string {
-    if (r.type === 'reference_missing')
-      return `没有查到编号 ${r.reference} 的记录，请核对编号是否正确（预约号以 A 开头，工单号以 T 开头）。如有疑问可拨打 12345。`;
-    if (r.type !== 'reference_found') return '查询失败，请稍后再试。';
-    if (r.kind === 'appointment') {
-      const d = r.details;
-      const service = this.b.services.get(d.service ?? '')?.name ?? d.service;
-      const status = r.status === 'booked' ? '已预约' : '已取消';
-      const when = d.date
-        ? `${displaySlot({ name: 'date', type: 'date', prompt: '', reprompt: '' }, d.date, this.b)}${d.period === 'am' ? '上午' : '下午'}`
-        : '';
-      return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
-    }
-    const STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
-    return `工单 ${r.reference}（${r.details.kind === 'complaint' ? '投诉' : '建议'}）：${STATUS[r.status] ?? r.status}。`;
+    return completeTurn(this.b, step, results);
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * Answers that depend on a slot's value (answer_from in intents/): the
+ * housing-fund checklist for a purpose, the residence-permit case, a garbage
+ * item's category, a district's service hall. Pure.
+ */
+import type { FormState } from '../core/conversation.js';
+import type { Behaviour, FormDef, IntentDef } from './definitions.js';
+
+export function answerFrom(b: Behaviour, def: IntentDef, formDef: FormDef, form: FormState): string {
+  const value = form.slots[formDef.slots[0]?.name ?? ''] ?? '';
+  switch (formDef.answer_from) {
+    case 'checklists':
+      return `${value}提取公积金：\n${(def.checklists?.[value] ?? []).map((l) => `· ${l}`).join('\n')}`;
+    case 'cases':
+      return def.cases?.[value] ?? def.answer;
+    case 'garbage': {
+      const near = value.startsWith('~');
+      const name = near ? value.slice(1) : value;
+      const item = b.garbage.items.find((i) => i.name === name);
+      if (!item) return b.garbage.rules.join('\n');
+      const note = [item.note, b.garbage.categories[item.category]?.note].filter(Boolean).join(' ');
+      return `${near ? `没有找到完全一致的物品，最接近的是“${name}”：` : ''}${name}属于【${item.category}】。${note}`;
+    }
+    case 'service_halls': {
+      const hall = b.halls.get(value);
+      if (!hall) return def.answer;
+      return `${hall.name}\n地址：${hall.address}\n办公时间：${hall.hours}\n（示例数据，出行前请在“一网通办”或“随申办”核实；个人事项也可就近到街镇社区事务受理服务中心办理。）`;
+    }
+    default:
+      return def.answer;
+  }
+}

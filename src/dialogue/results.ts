@@ -1,0 +1,58 @@
+/**
+ * The second half of a turn: replies and events that depend on what the
+ * actions did (a new appointment's number, a ticket's real status, the queue
+ * position of a handoff). Pure, like the step.
+ */
+import type { ActionResult, ConversationState, DialogueEvent, Reply } from '../core/conversation.js';
+import type { Behaviour } from './definitions.js';
+import type { StepResult } from './engine.js';
+import { formatDate, render } from './slots.js';
+
+const text = (t: string): Reply => ({ type: 'text', text: t });
+const TICKET_STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
+
+export function describeReference(b: Behaviour, r: ActionResult): string {
+  if (r.type === 'reference_missing')
+    return `没有查到编号 ${r.reference} 的记录，请核对编号是否正确（预约号以 A 开头，工单号以 T 开头）。如有疑问可拨打 12345。`;
+  if (r.type !== 'reference_found') return '查询失败，请稍后再试。';
+  if (r.kind === 'appointment') {
+    const d = r.details;
+    const service = b.services.get(d.service ?? '')?.name ?? d.service;
+    const status = r.status === 'booked' ? '已预约' : '已取消';
+    const when = d.date ? `${formatDate(d.date)}${d.period === 'am' ? '上午' : '下午'}` : '';
+    return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
+  }
+  return `工单 ${r.reference}（${r.details.kind === 'complaint' ? '投诉' : '建议'}）：${TICKET_STATUS[r.status] ?? r.status}。`;
+}
+
+export function completeTurn(
+  b: Behaviour,
+  step: StepResult,
+  results: ActionResult[],
+): { replies: Reply[]; events: DialogueEvent[]; state: ConversationState } {
+  const replies = [...step.replies];
+  const events = [...step.events];
+  let state = step.state;
+  step.after.forEach((after, i) => {
+    const r = results[i];
+    if (!r) return;
+    if (after.kind === 'done' && (r.type === 'appointment_created' || r.type === 'ticket_created')) {
+      replies.push(text(render(after.template, { ...after.vars, reference: r.reference })));
+      events.push({ type: r.type === 'appointment_created' ? 'appointment.created' : 'ticket.created', id: r.reference });
+      state = { ...state, lastReference: r.reference };
+    } else if (after.kind === 'lookup') {
+      replies.push(text(describeReference(b, r)));
+    } else if (after.kind === 'cancel_appointment' && r.type === 'appointment_cancelled') {
+      if (!r.found) replies.push(text(`没有找到您名下的预约 ${r.reference}，请核对预约号。`));
+      else if (r.alreadyCancelled) replies.push(text(`预约 ${r.reference} 之前已经取消了。`));
+      else {
+        replies.push(text(`已取消预约 ${r.reference}。如需重新预约，回复“预约办事”。`));
+        events.push({ type: 'appointment.cancelled', id: r.reference });
+      }
+    } else if (after.kind === 'handoff' && r.type === 'handoff_requested') {
+      replies.push(text(render(b.dialogue.messages.handoff_queued ?? '', { position: String(r.queuePosition) })));
+      events.push({ type: 'handoff.requested', id: r.id });
+    }
+  });
+  return { replies, events, state };
+}
