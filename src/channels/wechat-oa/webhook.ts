@@ -46,8 +46,14 @@ const fail = (reply: FastifyReply, status: number, code: string, message: string
 export function wechatWebhook(o: WechatWebhookOptions) {
   const now = () => o.now?.() ?? Date.now();
   // Deliveries whose answer went out through the customer-service API: a
-  // later retry must not get it a second time as a passive reply.
+  // later retry must not get it a second time as a passive reply. WeChat
+  // stops retrying within ~15 s, so an entry is forgotten after a minute
+  // (the set must not grow with the server's uptime).
   const sentAsync = new Set<string>();
+  const rememberSentAsync = (key: string) => {
+    sentAsync.add(key);
+    setTimeout(() => sentAsync.delete(key), 60_000).unref();
+  };
 
   return async function routes(app: FastifyInstance): Promise<void> {
     app.addContentTypeParser(
@@ -180,7 +186,7 @@ export function wechatWebhook(o: WechatWebhookOptions) {
     if (first === 'late') {
       // WeChat gives up at 5 s and would retry; say nothing now and deliver
       // the answer through the customer-service API as soon as it is ready.
-      sentAsync.add(m.delivery);
+      rememberSentAsync(m.delivery);
       turn
         .then(async (r: TurnResult) => {
           if (r.duplicate || r.replies.length === 0) return;
