@@ -15,6 +15,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { messageRoutes } from './http/message-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import type { ModelHolder } from './nlu/model-holder.js';
+import type { PrometheusTelemetry } from './observability/prometheus.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +25,8 @@ export interface AppDeps {
   behaviour?: Behaviour;
   /** Where the WeChat access_token is cached. */
   tokens?: TokenCache;
+  /** Prometheus metrics, served at /metrics when given. */
+  metrics?: PrometheusTelemetry;
 }
 
 const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
@@ -36,6 +39,10 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     if (!model) return reply.status(503).send({ status: 'starting', model: null });
     return { status: 'ready', model: model.version };
   });
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.metrics()));
+  }
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(chatPage));
   await app.register(parseRoutes(deps.models));
   if (deps.conversations) {
@@ -61,6 +68,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         conversations: deps.conversations,
         api: new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: deps.tokens }),
         menu: clickActions(loadMenu(c.WECHAT_MENU_FILE)),
+        telemetry: deps.metrics,
         messages: {
           welcome: m.welcome ?? '',
           unsupported_media: m.unsupported_media ?? '',

@@ -16,6 +16,7 @@ import {
 import { AppError } from '../core/errors.js';
 import type { Parse } from '../core/parse.js';
 import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
+import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import type { DialogueEngine } from './engine.js';
 
@@ -48,6 +49,7 @@ export interface ConversationServiceDeps {
   engine: DialogueEngine;
   clock: () => Date;
   log: Logger;
+  telemetry?: Telemetry;
 }
 
 export class ConversationService {
@@ -95,7 +97,9 @@ export class ConversationService {
     const model = this.deps.models.current;
     if (!model) throw new AppError('MODEL_NOT_READY');
     const now = this.deps.clock();
+    const parseStarted = performance.now();
     const parsed = model.parse(message.text, now);
+    const parseMs = performance.now() - parseStarted;
     const parse = message.intent ? { ...parsed, intent: message.intent, topIntent: message.intent, score: 1, activation: 1 } : parsed;
     const existing = await this.deps.store.find(message.channel, message.userId);
     if (message.deliveryKey) {
@@ -136,6 +140,9 @@ export class ConversationService {
         return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
       throw e;
     }
+    const telemetry = this.deps.telemetry ?? noTelemetry;
+    telemetry.turn({ channel: message.channel, outcome: step.outcome, intent: parse.intent, parseMs });
+    for (const a of step.actions) if (a.type === 'request_handoff') telemetry.escalation(a.reason, a.priority);
     this.deps.log.debug(
       { conversation: conversation.id, intent: parse.intent, outcome: step.outcome, events: done.events.map((e) => e.type) },
       'turn',

@@ -255,5 +255,7 @@ describe('retries and the 5-second rule', () => {
     // a third delivery after the answer went out is not answered twice
     expect((await post(xml)).body).toBe('success');
     expect(fake.sent().length).toBe(sentBefore + 1);
+    // both HTTP answers (first delivery and the retry waiting on it) missed the deadline
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/wenzheng_webhook_deadline_misses_total\{channel="wechat-oa"\} 2/);
   });
 });

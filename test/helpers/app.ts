@@ -11,6 +11,7 @@ import { DialogueEngine } from '../../src/dialogue/engine.js';
 import { loadArtifact } from '../../src/nlu/artifact.js';
 import type { NluModel } from '../../src/nlu/model.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
+import { PrometheusTelemetry } from '../../src/observability/prometheus.js';
 import { buildServer } from '../../src/server.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
@@ -42,14 +43,16 @@ export async function startApp(options: {
   const store = options.wrapStore ? options.wrapStore(new SqliteStore(db)) : new SqliteStore(db);
   const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
   const models = new ModelHolder(shippedModel());
+  const metrics = new PrometheusTelemetry(store);
   const conversations = new ConversationService({
     store,
     models,
+    telemetry: metrics,
     engine: new DialogueEngine(behaviour),
     clock: options.clock,
     log: pino({ level: 'silent' }),
   });
-  const app = await buildServer({ config, models, conversations, behaviour, tokens: store }, { logger: false });
+  const app = await buildServer({ config, models, conversations, behaviour, tokens: store, metrics }, { logger: false });
   return {
     app,
     store,

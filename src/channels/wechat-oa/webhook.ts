@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Telemetry } from '../../core/telemetry.js';
 import type { ConversationService, TurnResult } from '../../dialogue/conversation-service.js';
 import { repliesToText } from '../reply-text.js';
 import type { WechatApiClient } from './api-client.js';
@@ -29,6 +30,7 @@ export interface WechatWebhookOptions {
   menu: Map<string, MenuAction>;
   messages: { welcome: string; unsupported_media: string; voice_unrecognised: string };
   now?: () => number;
+  telemetry?: Telemetry;
 }
 
 interface Query {
@@ -187,6 +189,7 @@ export function wechatWebhook(o: WechatWebhookOptions) {
       // WeChat gives up at 5 s and would retry; say nothing now and deliver
       // the answer through the customer-service API as soon as it is ready.
       rememberSentAsync(m.delivery);
+      o.telemetry?.deadlineMiss('wechat-oa');
       turn
         .then(async (r: TurnResult) => {
           if (r.duplicate || r.replies.length === 0) return;

@@ -1,0 +1,92 @@
+/**
+ * Prometheus metrics (prom-client; this file is its only user), served at
+ * GET /metrics. Counters and histograms are fed by the core through the
+ * Telemetry port; the handoff queue is read from the store at scrape time.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RecordsQuery } from '../core/stores.js';
+import type { Telemetry, TurnReport } from '../core/telemetry.js';
+
+export class PrometheusTelemetry implements Telemetry {
+  readonly registry = new Registry();
+  private readonly messages: Counter<'channel' | 'outcome'>;
+  private readonly intents: Counter<'intent'>;
+  private readonly parseSeconds: Histogram;
+  private readonly escalations: Counter<'reason' | 'priority'>;
+  private readonly deadlineMisses: Counter<'channel'>;
+
+  constructor(records?: RecordsQuery) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'wenzheng_' });
+    this.messages = new Counter({
+      name: 'wenzheng_messages_total',
+      help: 'Citizen messages by channel and what the assistant did',
+      labelNames: ['channel', 'outcome'],
+      registers: [this.registry],
+    });
+    this.intents = new Counter({
+      name: 'wenzheng_intents_total',
+      help: 'Citizen messages by understood intent (None = not understood)',
+      labelNames: ['intent'],
+      registers: [this.registry],
+    });
+    this.parseSeconds = new Histogram({
+      name: 'wenzheng_parse_seconds',
+      help: 'Time of the understanding step (normalise to entities)',
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+      registers: [this.registry],
+    });
+    this.escalations = new Counter({
+      name: 'wenzheng_escalations_total',
+      help: 'Handoffs to a person by reason',
+      labelNames: ['reason', 'priority'],
+      registers: [this.registry],
+    });
+    this.deadlineMisses = new Counter({
+      name: 'wenzheng_webhook_deadline_misses_total',
+      help: 'Replies that missed the passive-reply deadline and went through the customer-service API',
+      labelNames: ['channel'],
+      registers: [this.registry],
+    });
+    if (records) {
+      new Gauge({
+        name: 'wenzheng_handoff_queue_length',
+        help: 'Handoffs waiting for a person',
+        registers: [this.registry],
+        async collect() {
+          this.set((await records.handoffs()).filter((h) => h.status === 'queued').length);
+        },
+      });
+      new Gauge({
+        name: 'wenzheng_handoff_oldest_wait_seconds',
+        help: 'How long the longest-waiting queued handoff has waited',
+        registers: [this.registry],
+        async collect() {
+          const queued = (await records.handoffs()).filter((h) => h.status === 'queued');
+          this.set(queued.length ? (Date.now() - Math.min(...queued.map((h) => h.createdAt))) / 1000 : 0);
+        },
+      });
+    }
+  }
+
+  turn(r: TurnReport): void {
+    this.messages.inc({ channel: r.channel, outcome: r.outcome });
+    this.intents.inc({ intent: r.intent });
+    this.parseSeconds.observe(r.parseMs / 1000);
+  }
+
+  escalation(reason: string, priority: string): void {
+    this.escalations.inc({ reason, priority });
+  }
+
+  deadlineMiss(channel: string): void {
+    this.deadlineMisses.inc({ channel });
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
