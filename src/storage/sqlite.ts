@@ -33,3 +33,14 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/**
+ * Copies the database with SQLite's online backup API: consistent, and safe
+ * while the server keeps writing (pages changed during the copy are copied
+ * again). Returns the number of pages written.
+ */
+export async function backupDatabase(db: Db, destination: string): Promise<number> {
+  mkdirSync(path.dirname(destination), { recursive: true });
+  const result = await db.backup(destination);
+  return result.totalPages;
+}
