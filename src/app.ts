@@ -8,7 +8,7 @@ import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
 import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
-import type { TokenCache } from './core/stores.js';
+import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -25,6 +25,8 @@ export interface AppDeps {
   behaviour?: Behaviour;
   /** Where the WeChat access_token is cached. */
   tokens?: TokenCache;
+  /** Checked by /readyz. */
+  store?: ConversationStore;
   /** Prometheus metrics, served at /metrics when given. */
   metrics?: PrometheusTelemetry;
 }
@@ -34,10 +36,12 @@ const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.ur
 export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   registerErrorHandler(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Ready means: a model is loaded and the database takes writes.
   app.get('/readyz', async (_req, reply) => {
     const model = deps.models.current;
-    if (!model) return reply.status(503).send({ status: 'starting', model: null });
-    return { status: 'ready', model: model.version };
+    const database = deps.store ? await deps.store.writable() : null;
+    if (!model || database === false) return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database });
+    return { status: 'ready', model: model.version, database };
   });
   if (deps.metrics) {
     const metrics = deps.metrics;

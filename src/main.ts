@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     clock: () => new Date(),
     log: log.child({ module: 'dialogue' }),
   });
-  const server = await buildServer({ config, models, conversations, behaviour, tokens: store, metrics });
+  const server = await buildServer({ config, models, conversations, behaviour, tokens: store, store, metrics });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   // The Wechaty bot runs beside the HTTP server; a failing puppet is
   // restarted with backoff by the channel and never stops the server.

@@ -46,6 +46,8 @@ export interface ConversationStore {
    * are the government's records, lose the link to the person and the phone.
    */
   forgetUser(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }>;
+  /** Whether the store can take a write now (for /readyz). */
+  writable(): Promise<boolean>;
 }
 
 /** A cached credential for an outbound API (WeChat access_token). */

@@ -122,6 +122,18 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
     })();
   }
 
+  async writable(): Promise<boolean> {
+    try {
+      // Takes the write lock and gives it back: fails on a read-only or locked database.
+      this.db
+        .transaction(() => this.db.prepare('INSERT INTO schema_migrations (version, applied_at) SELECT -1, 0 WHERE 0').run())
+        .immediate();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async findDelivery(key: string): Promise<{ reply: string | null } | null> {
     const row = this.s.findDelivery.get(key) as { reply: string | null } | undefined;
     return row ?? null;

@@ -258,4 +258,12 @@ describe('retries and the 5-second rule', () => {
     // both HTTP answers (first delivery and the retry waiting on it) missed the deadline
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/wenzheng_webhook_deadline_misses_total\{channel="wechat-oa"\} 2/);
   });
+
+  it('finishes sending a late reply before the server closes', async () => {
+    const sentBefore = fake.sent().length;
+    slowCommits = 1;
+    expect((await post(textXml('奶茶杯是什么垃圾', 'o-closing-1', '9300000000000000001'))).body).toBe('success');
+    await t.app.close();
+    expect(fake.sent().length).toBe(sentBefore + 1);
+  });
 });

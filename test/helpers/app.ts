@@ -52,7 +52,7 @@ export async function startApp(options: {
     clock: options.clock,
     log: pino({ level: 'silent' }),
   });
-  const app = await buildServer({ config, models, conversations, behaviour, tokens: store, metrics }, { logger: false });
+  const app = await buildServer({ config, models, conversations, behaviour, tokens: store, store, metrics }, { logger: false });
   return {
     app,
     store,

@@ -27,3 +27,27 @@ describe('GET /metrics', () => {
     expect(body).toMatch(/wenzheng_process_resident_memory_bytes/);
   });
 });
+
+describe('GET /readyz', () => {
+  it('is ready when the model is loaded and the database takes writes', async () => {
+    const t = await startApp({ clock: () => new Date() });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'ready', database: true, model: expect.any(String) });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is not ready when the database cannot take writes', async () => {
+    const t = await startApp({ clock: () => new Date(), wrapStore: (s) => Object.assign(s, { writable: async () => false }) });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'not_ready', database: false });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -57,7 +57,15 @@ export function wechatWebhook(o: WechatWebhookOptions) {
     setTimeout(() => sentAsync.delete(key), 60_000).unref();
   };
 
+  // Late replies still being sent through the API: shutdown waits for them
+  // (up to 10 s) so a citizen's answer is not lost to a restart.
+  const pending = new Set<Promise<unknown>>();
+
   return async function routes(app: FastifyInstance): Promise<void> {
+    app.addHook('onClose', async () => {
+      if (pending.size === 0) return;
+      await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    });
     app.addContentTypeParser(
       ['text/xml', 'application/xml', 'text/plain'],
       { parseAs: 'string', bodyLimit: MAX_XML_BYTES },
@@ -190,12 +198,14 @@ export function wechatWebhook(o: WechatWebhookOptions) {
       // the answer through the customer-service API as soon as it is ready.
       rememberSentAsync(m.delivery);
       o.telemetry?.deadlineMiss('wechat-oa');
-      turn
+      const lateSend = turn
         .then(async (r: TurnResult) => {
           if (r.duplicate || r.replies.length === 0) return;
           await o.api.sendText(m.openId, repliesToText(r.replies));
         })
-        .catch((e: unknown) => request.log.error({ err: e, delivery: m.delivery }, 'wechat: late reply could not be delivered'));
+        .catch((e: unknown) => request.log.error({ err: e, delivery: m.delivery }, 'wechat: late reply could not be delivered'))
+        .finally(() => pending.delete(lateSend));
+      pending.add(lateSend);
       request.log.warn(
         { delivery: m.delivery, deadlineMs: o.replyDeadlineMs },
         'wechat: reply deadline missed, answering through the customer-service API',
