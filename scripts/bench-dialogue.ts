@@ -9,7 +9,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { type LatencyStats, latencyStats } from '../src/cli/latency.js';
 import { type ConversationState, initialState } from '../src/core/conversation.js';
@@ -20,6 +19,7 @@ import { DialogueEngine } from '../src/dialogue/engine.js';
 import { loadCorpus } from '../src/nlu/corpus.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
+import { createLogger } from '../src/observability/logger.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 import { SqliteStore } from '../src/storage/sqlite-store.js';
 
@@ -64,7 +64,7 @@ runCli(async () => {
     models: new ModelHolder(model),
     engine,
     clock: () => now,
-    log: pino({ level: 'silent' }),
+    log: createLogger('silent'),
   });
   const turns: number[] = [];
   for (const [i, t] of texts.entries()) {

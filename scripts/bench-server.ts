@@ -5,7 +5,6 @@
  * listening URL on stdout.
  */
 import Fastify from 'fastify';
-import pino from 'pino';
 import { loadConfig } from '../src/config.js';
 import { ConversationService } from '../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../src/dialogue/definitions.js';
@@ -13,6 +12,7 @@ import { DialogueEngine } from '../src/dialogue/engine.js';
 import { warmUp } from '../src/nlu/bootstrap-model.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
+import { createLogger } from '../src/observability/logger.js';
 import { buildServer } from '../src/server.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 import { SqliteStore } from '../src/storage/sqlite-store.js';
@@ -41,7 +41,7 @@ if (mode === 'bare') {
     models,
     engine: new DialogueEngine(behaviour),
     clock: () => new Date(),
-    log: pino({ level: 'silent' }),
+    log: createLogger('silent'),
   });
   const app = await buildServer(
     {

@@ -3,7 +3,6 @@
  * listen; closes gracefully on SIGINT/SIGTERM.
  */
 import { mkdirSync } from 'node:fs';
-import pino from 'pino';
 import { WechatyChannel } from './channels/wechaty/wechaty-channel.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
@@ -12,6 +11,7 @@ import { loadBehaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { loadOrTrainModel } from './nlu/bootstrap-model.js';
 import { ModelHolder } from './nlu/model-holder.js';
+import { createLogger } from './observability/logger.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
 import { buildServer } from './server.js';
 import { openDatabase } from './storage/sqlite.js';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     console.error(e instanceof AppError ? e.message : e);
     process.exit(1);
   }
-  const log = pino({ level: config.LOG_LEVEL });
+  const log = createLogger(config.LOG_LEVEL);
   mkdirSync(config.DATA_DIR, { recursive: true });
   const behaviour = loadBehaviour(config.INTENTS_DIR);
   const db = openDatabase(config.databaseFile);

@@ -1,10 +1,11 @@
 /** Builds a configured Fastify server around the app plugin (used by main.ts and tests). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type AppDeps, wenzhengApp } from './app.js';
+import { loggerOptions } from './observability/logger.js';
 
 export async function buildServer(deps: AppDeps, options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: deps.config.LOG_LEVEL },
+    logger: options.logger ?? loggerOptions(deps.config.LOG_LEVEL),
     bodyLimit: 64 * 1024,
   });
   await app.register(wenzhengApp, deps);

@@ -1,15 +1,10 @@
 /** Helpers shared by the maintainer CLIs in scripts/. */
-import pino, { type Logger } from 'pino';
 import { type Config, loadConfig, loadDotEnv } from '../config.js';
 import { AppError } from '../core/errors.js';
 
 export function cliConfig(): Config {
   loadDotEnv();
   return loadConfig();
-}
-
-export function cliLogger(level = process.env.LOG_LEVEL ?? 'warn'): Logger {
-  return pino({ level }, pino.destination(2));
 }
 
 /** Runs a CLI main, printing clean errors (with the code) instead of stacks for known failures. */
