@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
 import { parseCorrections } from './corrections.js';
-import { buildFeatures, featureValue } from './features.js';
+import { featureSteps } from './features.js';
 import { createJiebaSegmenter, parseTerms } from './jieba-segmenter.js';
 import { createTextPipeline, type ModelManifest, NluModel } from './model.js';
 import { loadNlpjsClassifier } from './nlpjs-classifier.js';
@@ -44,11 +44,10 @@ export function loadArtifact(dir: string): NluModel {
     const corrections = parseCorrections(readFileSync(path.join(dir, 'corrections.tsv'), 'utf8'), `${dir}/corrections.tsv`);
     const segmenter = createJiebaSegmenter(terms);
     const text = createTextPipeline(segmenter, corrections, manifest.features);
-    const classifier = loadNlpjsClassifier(JSON.parse(readFileSync(path.join(dir, 'classifier.json'), 'utf8')), {
-      segment: (t) => segmenter.segment(t),
-      featurize: (tokens) => buildFeatures(tokens, manifest.features),
-      featureValue: featureValue(manifest.features),
-    });
+    const classifier = loadNlpjsClassifier(
+      JSON.parse(readFileSync(path.join(dir, 'classifier.json'), 'utf8')),
+      featureSteps((t) => segmenter.segment(t), manifest.features),
+    );
     return new NluModel(manifest, classifier, text, terms, corrections);
   } catch (e) {
     if (e instanceof AppError) throw e;

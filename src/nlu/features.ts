@@ -10,6 +10,8 @@
  * presence does. Each kind was kept because it measured better on the
  * held-out split and SMP2017 (docs/nlu.md has the table).
  */
+import type { FeatureSteps } from './nlpjs-classifier.js';
+
 export interface FeatureOptions {
   words: boolean;
   bigrams: boolean;
@@ -46,6 +48,15 @@ export function buildFeatures(tokens: readonly string[], options: FeatureOptions
 }
 
 /** The per-feature input value for a message with n features. */
-export function featureValue(options: FeatureOptions): (n: number) => number {
+function featureValue(options: FeatureOptions): (n: number) => number {
   return options.weighting === 'unit' ? (n) => 1 / Math.sqrt(n) : () => 1;
+}
+
+/**
+ * The steps NLP.js runs as tokenizer and stemmer, for one feature setup.
+ * Training (parent and workers) and loading an artifact must build them
+ * identically, so there is one place that does.
+ */
+export function featureSteps(segment: (text: string) => string[], options: FeatureOptions): FeatureSteps {
+  return { segment, featurize: (tokens) => buildFeatures(tokens, options), featureValue: featureValue(options) };
 }

@@ -9,7 +9,7 @@ import { calibrateThreshold, type ScoredOutcome, stratifiedFolds } from './calib
 import type { LabelledText } from './corpus.js';
 import { type CorrectionTable, mergeCorrections } from './corrections.js';
 import { evaluateModel } from './evaluate.js';
-import { buildFeatures, DEFAULT_FEATURES, type FeatureOptions, featureValue } from './features.js';
+import { DEFAULT_FEATURES, type FeatureOptions, featureSteps } from './features.js';
 import { createJiebaSegmenter } from './jieba-segmenter.js';
 import type { EvaluationReport } from './metrics.js';
 import { type ConfidenceSignal, createTextPipeline, type ModelManifest, NluModel } from './model.js';
@@ -68,11 +68,7 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
   const corrections =
     options.pinyin === false ? options.corrections : mergeCorrections(options.corrections, pinyinCorrections(options.terms));
   const text = createTextPipeline(segmenter, corrections, features);
-  const steps = {
-    segment: (t: string) => segmenter.segment(t),
-    featurize: (tokens: readonly string[]) => buildFeatures(tokens, features),
-    featureValue: featureValue(features),
-  };
+  const steps = featureSteps((t) => segmenter.segment(t), features);
 
   // NLP.js sees normalised, corrected text; its tokenizer-zh only segments.
   const seen = new Set<string>();
