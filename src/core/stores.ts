@@ -98,4 +98,6 @@ export interface RecordsQuery {
   appointments(): Promise<AppointmentRecord[]>;
   tickets(): Promise<TicketRecord[]>;
   handoffs(): Promise<HandoffRecord[]>;
+  /** Handoffs waiting for a person: how many, and when the oldest was queued (epoch ms). */
+  handoffQueue(): Promise<{ length: number; oldestCreatedAt: number | null }>;
 }

@@ -48,12 +48,13 @@ export class PrometheusTelemetry implements Telemetry {
       registers: [this.registry],
     });
     if (records) {
+      // Read at scrape time with one indexed query each, not by loading the handoff history.
       new Gauge({
         name: 'wenzheng_handoff_queue_length',
         help: 'Handoffs waiting for a person',
         registers: [this.registry],
         async collect() {
-          this.set((await records.handoffs()).filter((h) => h.status === 'queued').length);
+          this.set((await records.handoffQueue()).length);
         },
       });
       new Gauge({
@@ -61,8 +62,8 @@ export class PrometheusTelemetry implements Telemetry {
         help: 'How long the longest-waiting queued handoff has waited',
         registers: [this.registry],
         async collect() {
-          const queued = (await records.handoffs()).filter((h) => h.status === 'queued');
-          this.set(queued.length ? (Date.now() - Math.min(...queued.map((h) => h.createdAt))) / 1000 : 0);
+          const { oldestCreatedAt } = await records.handoffQueue();
+          this.set(oldestCreatedAt === null ? 0 : (Date.now() - oldestCreatedAt) / 1000);
         },
       });
     }

@@ -68,6 +68,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       allAppointments: db.prepare('SELECT * FROM appointments ORDER BY created_at, reference'),
       allTickets: db.prepare('SELECT * FROM tickets ORDER BY created_at, reference'),
       allHandoffs: db.prepare(`SELECT * FROM handoffs ORDER BY ${PRIORITY_ORDER}, created_at`),
+      handoffQueue: db.prepare("SELECT COUNT(*) AS length, MIN(created_at) AS oldest FROM handoffs WHERE status = 'queued'"),
       insertDelivery: db.prepare(
         'INSERT INTO deliveries (key, conversation_id, reply, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING',
       ),
@@ -270,6 +271,11 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       status: r.status,
       createdAt: r.created_at,
     }));
+  }
+
+  async handoffQueue(): Promise<{ length: number; oldestCreatedAt: number | null }> {
+    const row = this.s.handoffQueue.get() as { length: number; oldest: number | null };
+    return { length: row.length, oldestCreatedAt: row.oldest };
   }
 
   async handoffs(): Promise<HandoffRecord[]> {
