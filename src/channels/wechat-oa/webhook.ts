@@ -141,15 +141,17 @@ export function wechatWebhook(o: WechatWebhookOptions) {
         // LOCATION (periodic position reports, not stored), VIEW and others need no answer.
         return reply.type('text/plain').send('success');
       }
+      // A normal message is identified by its MsgId (kept a string: it exceeds 2^53).
+      const messageDelivery = `wx:msg:${fields.MsgId ?? `${openId}:${fields.CreateTime}`}`;
       if (type === 'text') {
         const text = (fields.Content ?? '').trim();
         if (!text) return send(o.messages.unsupported_media);
-        return converse(request, reply, { text, delivery: `wx:msg:${fields.MsgId ?? `${openId}:${fields.CreateTime}`}`, openId, send });
+        return converse(request, reply, { text, delivery: messageDelivery, openId, send });
       }
       if (type === 'voice') {
         const text = (fields.Recognition ?? '').trim();
         if (!text) return send(o.messages.voice_unrecognised);
-        return converse(request, reply, { text, delivery: `wx:msg:${fields.MsgId ?? `${openId}:${fields.CreateTime}`}`, openId, send });
+        return converse(request, reply, { text, delivery: messageDelivery, openId, send });
       }
       return send(o.messages.unsupported_media);
     });
