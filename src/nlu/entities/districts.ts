@@ -39,8 +39,3 @@ export function extractDistricts(text: string): DistrictEntity[] {
   }
   return out;
 }
-
-/** Canonical district for a name or alias, if it is one. */
-export function canonicalDistrict(name: string): string | undefined {
-  return aliasToDistrict.get(name.trim());
-}
