@@ -219,8 +219,7 @@ export class DialogueEngine {
     // A question about something else is answered, then the form resumes.
     // Free-text slots accept almost anything, so there only a question that
     // the model places in another intent counts as a digression.
-    const other = this.intent(parse.intent);
-    const aside = other && other.id !== def.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
+    const aside = this.aside(def, parse, now);
     const resume = (answer: string) =>
       this.result(state, [text(answer), text(this.msg('resume_after_digression', { form: formDef.name, prompt: slot.prompt }))], 'answer');
     if (aside && (slot.type === 'text' || slot.type === 'place') && isQuestion(parse)) return resume(aside);
@@ -251,6 +250,12 @@ export class DialogueEngine {
       return this.result({ ...next, humanOffered: true }, [reprompt, text(this.msg('offer_human_slot'))], 'slot_prompt');
     }
     return this.result(next, [reprompt], 'slot_prompt');
+  }
+
+  /** During a form, the answer to a question about another intent, if it can be given in passing. */
+  private aside(form: IntentDef, parse: Parse, now: Date): string | null {
+    const other = this.intent(parse.intent);
+    return other && other.id !== form.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
   }
 
   /** An answer to another intent that needs no dialogue of its own, or null. */
@@ -314,8 +319,7 @@ export class DialogueEngine {
         'cancelled',
       );
     }
-    const other = this.intent(parse.intent);
-    const aside = other && other.id !== def.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
+    const aside = this.aside(def, parse, now);
     if (aside) return this.result(state, [text(aside), text(this.confirmText(form, formDef))], 'answer');
     return this.result(state, [text(this.msg('confirm_ambiguous'))], 'confirm');
   }
