@@ -5,17 +5,14 @@
  * listening URL on stdout.
  */
 import Fastify from 'fastify';
+import { composeApp } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
-import { ConversationService } from '../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../src/dialogue/definitions.js';
-import { DialogueEngine } from '../src/dialogue/engine.js';
 import { warmUp } from '../src/nlu/bootstrap-model.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { createLogger } from '../src/observability/logger.js';
-import { buildServer } from '../src/server.js';
 import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
 
 const mode = process.argv[2];
 // Exit cleanly on SIGTERM so --cpu-prof can write its profile.
@@ -33,25 +30,14 @@ if (mode === 'bare') {
   if (!model) throw new Error('no model');
   warmUp(model);
   const db = openDatabase(config.databaseFile);
-  const store = new SqliteStore(db);
-  const behaviour = loadBehaviour(config.INTENTS_DIR);
-  const models = new ModelHolder(model);
-  const conversations = new ConversationService({
-    store,
-    models,
-    engine: new DialogueEngine(behaviour),
-    clock: () => new Date(),
+  // Rate limits off: the benchmark is one IP sending for 200 citizens.
+  const { server: app } = await composeApp({
+    config: { ...config, RATE_LIMIT_USER_PER_MINUTE: 1e9, RATE_LIMIT_IP_PER_MINUTE: 1e9 },
+    db,
+    models: new ModelHolder(model),
+    behaviour: loadBehaviour(config.INTENTS_DIR),
     log: createLogger('silent'),
+    httpLogger: false,
   });
-  const app = await buildServer(
-    {
-      config: { ...config, RATE_LIMIT_USER_PER_MINUTE: 1e9, RATE_LIMIT_IP_PER_MINUTE: 1e9 },
-      models,
-      conversations,
-      behaviour,
-      tokens: store,
-    },
-    { logger: false },
-  );
   console.log(await app.listen({ port: 0, host: '127.0.0.1' }));
 }

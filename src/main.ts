@@ -4,18 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { WechatyChannel } from './channels/wechaty/wechaty-channel.js';
+import { composeApp } from './compose.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
-import { ConversationService } from './dialogue/conversation-service.js';
 import { loadBehaviour } from './dialogue/definitions.js';
-import { DialogueEngine } from './dialogue/engine.js';
 import { loadOrTrainModel } from './nlu/bootstrap-model.js';
 import { ModelHolder } from './nlu/model-holder.js';
 import { createLogger } from './observability/logger.js';
-import { PrometheusTelemetry } from './observability/prometheus.js';
-import { buildServer } from './server.js';
 import { openDatabase } from './storage/sqlite.js';
-import { SqliteStore } from './storage/sqlite-store.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -32,17 +28,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databaseFile);
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const store = new SqliteStore(db);
-  const metrics = new PrometheusTelemetry(store);
-  const conversations = new ConversationService({
-    store,
-    telemetry: metrics,
-    models,
-    engine: new DialogueEngine(behaviour),
-    clock: () => new Date(),
-    log: log.child({ module: 'dialogue' }),
-  });
-  const server = await buildServer({ config, models, conversations, behaviour, tokens: store, store, metrics });
+  const { conversations, server } = await composeApp({ config, db, models, behaviour, log });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   // The Wechaty bot runs beside the HTTP server; a failing puppet is
   // restarted with backoff by the channel and never stops the server.

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { ConversationService } from '../../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
-import { DialogueEngine } from '../../src/dialogue/engine.js';
 import { loadArtifact } from '../../src/nlu/artifact.js';
 import type { NluModel } from '../../src/nlu/model.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
-import { PrometheusTelemetry } from '../../src/observability/prometheus.js';
-import { buildServer } from '../../src/server.js';
+import type { buildServer } from '../../src/server.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import type { SqliteStore } from '../../src/storage/sqlite-store.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -40,19 +38,17 @@ export async function startApp(options: {
 }): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
-  const store = options.wrapStore ? options.wrapStore(new SqliteStore(db)) : new SqliteStore(db);
   const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
-  const models = new ModelHolder(shippedModel());
-  const metrics = new PrometheusTelemetry(store);
-  const conversations = new ConversationService({
-    store,
-    models,
-    telemetry: metrics,
-    engine: new DialogueEngine(behaviour),
-    clock: options.clock,
+  const { server: app, store } = await composeApp({
+    config,
+    db,
+    models: new ModelHolder(shippedModel()),
+    behaviour,
     log: pino({ level: 'silent' }),
+    clock: options.clock,
+    wrapStore: options.wrapStore,
+    httpLogger: false,
   });
-  const app = await buildServer({ config, models, conversations, behaviour, tokens: store, store, metrics }, { logger: false });
   return {
     app,
     store,
