@@ -81,4 +81,131 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Human handoff and the staff console; the message trace for review.
+  -- tickets and handoffs are rebuilt because SQLite cannot widen a CHECK.
+  CREATE TABLE tickets_v3 (
+    reference TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('complaint', 'suggestion', 'callback', 'follow_up')),
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    location TEXT,
+    phone TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
+    handoff_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO tickets_v3 (reference, conversation_id, kind, channel, user_id, description, location, phone, status, created_at, updated_at)
+    SELECT reference, conversation_id, kind, channel, user_id, description, location, phone, status, created_at, updated_at FROM tickets;
+  DROP TABLE tickets;
+  ALTER TABLE tickets_v3 RENAME TO tickets;
+  CREATE INDEX tickets_by_user ON tickets (channel, user_id);
+
+  CREATE TABLE handoffs_v3 (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal')),
+    summary TEXT NOT NULL,
+    -- callback: the citizen could not be answered in time (out of office
+    -- hours, or WeChat's 48-hour window closed); a ticket holds the request.
+    status TEXT NOT NULL CHECK (status IN ('queued', 'claimed', 'closed', 'callback')),
+    claimed_by TEXT,
+    claimed_at INTEGER,
+    first_response_at INTEGER,
+    last_activity_at INTEGER NOT NULL,
+    last_citizen_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    closed_by TEXT,
+    resolution TEXT,
+    callback_reference TEXT,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO handoffs_v3 (id, conversation_id, channel, user_id, reason, priority, summary, status, last_activity_at, last_citizen_at, created_at)
+    SELECT id, conversation_id, channel, user_id, reason, priority, summary, status, created_at, created_at, created_at FROM handoffs;
+  DROP TABLE handoffs;
+  ALTER TABLE handoffs_v3 RENAME TO handoffs;
+  CREATE INDEX handoffs_open ON handoffs (status, priority, created_at);
+  CREATE INDEX handoffs_by_conversation ON handoffs (conversation_id, created_at);
+
+  -- Who wrote a message, how it reached the citizen, and what the assistant
+  -- understood (intent alternatives, entities, slots) and did with it.
+  ALTER TABLE messages ADD COLUMN author TEXT NOT NULL DEFAULT 'assistant';
+  ALTER TABLE messages ADD COLUMN staff_id TEXT;
+  ALTER TABLE messages ADD COLUMN delivery TEXT;
+  ALTER TABLE messages ADD COLUMN delivery_error TEXT;
+  ALTER TABLE messages ADD COLUMN outcome TEXT;
+  ALTER TABLE messages ADD COLUMN trace TEXT;
+  ALTER TABLE messages ADD COLUMN masked_text TEXT;
+  UPDATE messages SET author = 'citizen' WHERE direction = 'in';
+  CREATE INDEX messages_pending ON messages (conversation_id, delivery) WHERE delivery = 'pending';
+  CREATE INDEX messages_by_time ON messages (created_at);
+
+  CREATE TABLE staff_users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'maintainer', 'admin')),
+    password_hash TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE staff_sessions (
+    token_hash TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    staff_id TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT
+  );
+  CREATE INDEX audit_by_time ON audit_log (at);
+  CREATE TABLE handoff_notes (
+    id INTEGER PRIMARY KEY,
+    handoff_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE canned_replies (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE ratings (
+    id INTEGER PRIMARY KEY,
+    handoff_id TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL,
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+    comment TEXT,
+    follow_up_reference TEXT,
+    created_at INTEGER NOT NULL
+  );
+
+  -- Model versions: artifacts live in DATA_DIR/models/<version>; this row
+  -- records how each came to be and who promoted it.
+  CREATE TABLE model_versions (
+    version TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    corpus_hash TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('candidate', 'active', 'retired', 'rejected')),
+    promoted_at INTEGER,
+    promoted_by TEXT,
+    force_reason TEXT
+  );
+  `,
 ];

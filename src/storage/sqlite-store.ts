@@ -59,8 +59,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       ),
       findTicket: db.prepare('SELECT * FROM tickets WHERE reference = ?'),
       insertHandoff: db.prepare(
-        `INSERT INTO handoffs (id, conversation_id, channel, user_id, reason, priority, summary, status, created_at)
-         VALUES (@id, @conversationId, @channel, @userId, @reason, @priority, @summary, 'queued', @now)`,
+        `INSERT INTO handoffs (id, conversation_id, channel, user_id, reason, priority, summary, status, last_activity_at, last_citizen_at, created_at)
+         VALUES (@id, @conversationId, @channel, @userId, @reason, @priority, @summary, 'queued', @now, @now, @now)`,
       ),
       queuePosition: db.prepare(
         `SELECT COUNT(*) AS n FROM handoffs WHERE status = 'queued' AND (${PRIORITY_ORDER} < @rank OR (${PRIORITY_ORDER} = @rank AND created_at <= @now))`,
