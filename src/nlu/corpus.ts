@@ -12,6 +12,7 @@ import { AppError } from '../core/errors.js';
 import { expandOosTemplates, parseOosTemplates } from './augment.js';
 import { type CorrectionTable, parseCorrections } from './corrections.js';
 import { parseTerms } from './jieba-segmenter.js';
+import { parseReviewedJsonl, type ReviewedSplit, splitReviewed } from './reviewed.js';
 
 export interface LabelledText {
   text: string;
@@ -87,6 +88,8 @@ export interface Corpus {
   /** Out-of-scope lines generated from augment/out-of-scope-templates.yaml. */
   augmented: LabelledText[];
   test: LabelledText[];
+  /** reviewed/*.jsonl: labelled citizen messages, split into training and the regression set. */
+  reviewed: ReviewedSplit;
   terms: string[];
   corrections: CorrectionTable;
   /** SHA-256 over every file that shapes a model. */
@@ -101,7 +104,7 @@ const sorted = (dir: string, ext: RegExp) =>
         .map((f) => path.join(dir, f))
     : [];
 
-/** Loads corpus/: train/*.yaml, test/*.jsonl, dict/gov-terms.txt, dict/corrections.tsv. */
+/** Loads corpus/: train/*.yaml, test/*.jsonl, reviewed/*.jsonl (optional), dict/gov-terms.txt, dict/corrections.tsv. */
 export function loadCorpus(dir: string): Corpus {
   const hash = createHash('sha256');
   const read = (file: string) => {
@@ -118,12 +121,14 @@ export function loadCorpus(dir: string): Corpus {
   const corrections = existsSync(correctionsFile) ? parseCorrections(read(correctionsFile), correctionsFile) : [];
   const augmented = existsSync(templatesFile) ? expandOosTemplates(parseOosTemplates(read(templatesFile), templatesFile), terms) : [];
   if (train.length === 0) fail(`${dir}: no training utterances found in train/*.yaml`);
-  return { train, augmented, test, terms, corrections, hash: hash.digest('hex') };
+  const reviewedItems = sorted(path.join(dir, 'reviewed'), /\.jsonl$/).flatMap((f) => parseReviewedJsonl(read(f), f));
+  const reviewed = splitReviewed(reviewedItems, { training: [...train, ...augmented], heldout: test });
+  return { train, augmented, test, reviewed, terms, corrections, hash: hash.digest('hex') };
 }
 
-/** Everything the shipped corpus trains on: hand-written plus generated lines. */
+/** Everything the corpus trains on: hand-written, reviewed (minus the regression set) and generated lines. */
 export function trainingSet(corpus: Corpus): LabelledText[] {
-  return [...corpus.train, ...corpus.augmented];
+  return [...corpus.train, ...corpus.reviewed.train, ...corpus.augmented];
 }
 
 /** Hash of a labelled set (for a model trained from a JSONL file). */
