@@ -3,11 +3,11 @@
  * naming the active version. CURRENT is replaced by rename, so a reader sees
  * the old or the new version, never a torn write.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
 import { loadArtifact, saveArtifact } from './artifact.js';
-import type { NluModel } from './model.js';
+import type { ModelManifest, NluModel } from './model.js';
 
 export class ModelStore {
   constructor(readonly dir: string) {}
@@ -32,6 +32,21 @@ export class ModelStore {
 
   pathOf(version: string): string {
     return path.join(this.dir, version);
+  }
+
+  /** A version's manifest alone (what listing needs, without loading the model). */
+  manifest(version: string): ModelManifest {
+    const file = path.join(this.pathOf(version), 'manifest.json');
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as ModelManifest;
+    } catch (e) {
+      throw new AppError('MODEL_INVALID', `${file}: ${(e as Error).message}`);
+    }
+  }
+
+  /** When CURRENT last changed (epoch ms): when the current version was activated. */
+  activatedAt(): number | null {
+    return existsSync(this.pointer) ? Math.round(statSync(this.pointer).mtimeMs) : null;
   }
 
   /** Saves an artifact under its version; does not activate it. */

@@ -1,0 +1,92 @@
+/**
+ * SQLite implementation of the model registry (table model_versions,
+ * migration 3). Statements are prepared once; a promotion and the switch of
+ * the CURRENT pointer commit together.
+ */
+import { AppError } from '../core/errors.js';
+import type { ModelMetrics, ModelRegistry, ModelStatus, ModelVersionRecord, NewModelVersion, Promotion } from '../core/model-registry.js';
+import type { Db } from './sqlite.js';
+
+interface Row {
+  version: string;
+  created_at: number;
+  corpus_hash: string;
+  metrics: string;
+  status: ModelStatus;
+  promoted_at: number | null;
+  promoted_by: string | null;
+  force_reason: string | null;
+}
+
+const NO_METRICS: ModelMetrics = { heldoutAccuracy: null, heldoutLines: 0, regressionAccuracy: null, regressionLines: 0 };
+
+function toRecord(r: Row): ModelVersionRecord {
+  let metrics = NO_METRICS;
+  try {
+    metrics = { ...NO_METRICS, ...(JSON.parse(r.metrics) as Partial<ModelMetrics>) };
+  } catch {
+    // A hand-edited row should not hide the version from model:list.
+  }
+  return {
+    version: r.version,
+    createdAt: r.created_at,
+    corpusHash: r.corpus_hash,
+    metrics,
+    status: r.status,
+    promotedAt: r.promoted_at,
+    promotedBy: r.promoted_by,
+    forceReason: r.force_reason,
+  };
+}
+
+export class SqliteModelRegistry implements ModelRegistry {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO model_versions (version, created_at, corpus_hash, metrics, status) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (version) DO NOTHING`,
+      ),
+      find: db.prepare('SELECT * FROM model_versions WHERE version = ?'),
+      list: db.prepare('SELECT * FROM model_versions ORDER BY created_at DESC, version DESC'),
+      active: db.prepare("SELECT * FROM model_versions WHERE status = 'active' ORDER BY promoted_at DESC LIMIT 1"),
+      retireActive: db.prepare("UPDATE model_versions SET status = 'retired' WHERE status = 'active' AND version <> ?"),
+      promote: db.prepare(
+        "UPDATE model_versions SET status = 'active', promoted_at = ?, promoted_by = ?, force_reason = ? WHERE version = ?",
+      ),
+      reject: db.prepare("UPDATE model_versions SET status = 'rejected' WHERE version = ? AND status = 'candidate'"),
+    };
+  }
+
+  async record(entry: NewModelVersion, status: Exclude<ModelStatus, 'active'> = 'candidate'): Promise<void> {
+    this.s.insert.run(entry.version, entry.createdAt, entry.corpusHash, JSON.stringify(entry.metrics), status);
+  }
+
+  async promote(version: string, p: Promotion, activate: () => void): Promise<void> {
+    this.db.transaction(() => {
+      if (!this.s.find.get(version)) throw new AppError('NOT_FOUND', `model version ${version} is not recorded`);
+      this.s.retireActive.run(version);
+      this.s.promote.run(p.at, p.by, p.reason, version);
+      activate();
+    })();
+  }
+
+  async reject(version: string): Promise<void> {
+    this.s.reject.run(version);
+  }
+
+  async find(version: string): Promise<ModelVersionRecord | null> {
+    const row = this.s.find.get(version) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async list(): Promise<ModelVersionRecord[]> {
+    return (this.s.list.all() as Row[]).map(toRecord);
+  }
+
+  async active(): Promise<ModelVersionRecord | null> {
+    const row = this.s.active.get() as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+}

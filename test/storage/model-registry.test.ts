@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelMetrics } from '../../src/core/model-registry.js';
+import { SqliteModelRegistry } from '../../src/storage/model-registry.js';
+import { openDatabase } from '../../src/storage/sqlite.js';
+
+const metrics: ModelMetrics = { heldoutAccuracy: 0.955, heldoutLines: 846, regressionAccuracy: 0.9, regressionLines: 20 };
+const entry = (version: string, createdAt: number) => ({ version, createdAt, corpusHash: `hash-${version}`, metrics });
+
+function registry() {
+  return new SqliteModelRegistry(openDatabase(':memory:'));
+}
+
+describe('the model registry', () => {
+  it('records a version once, as a candidate, with its metrics', async () => {
+    const r = registry();
+    await r.record(entry('v1', 1000));
+    await r.record({ ...entry('v1', 2000), metrics: { ...metrics, heldoutAccuracy: 0 } });
+    expect(await r.find('v1')).toEqual({
+      version: 'v1',
+      createdAt: 1000,
+      corpusHash: 'hash-v1',
+      metrics,
+      status: 'candidate',
+      promotedAt: null,
+      promotedBy: null,
+      forceReason: null,
+    });
+  });
+
+  it('lists versions newest first', async () => {
+    const r = registry();
+    await r.record(entry('v1', 1000));
+    await r.record(entry('v3', 3000), 'retired');
+    await r.record(entry('v2', 2000));
+    expect((await r.list()).map((v) => [v.version, v.status])).toEqual([
+      ['v3', 'retired'],
+      ['v2', 'candidate'],
+      ['v1', 'candidate'],
+    ]);
+  });
+
+  it('promotes a version: the previous active one retires, who, when and why are recorded', async () => {
+    const r = registry();
+    await r.record(entry('v1', 1000));
+    await r.record(entry('v2', 2000));
+    await r.promote('v1', { by: 'li', at: 1500, reason: null }, () => {});
+    await r.promote('v2', { by: 'wang', at: 2500, reason: 'new intent has no test lines yet' }, () => {});
+    expect(await r.active()).toMatchObject({
+      version: 'v2',
+      status: 'active',
+      promotedBy: 'wang',
+      promotedAt: 2500,
+      forceReason: 'new intent has no test lines yet',
+    });
+    expect(await r.find('v1')).toMatchObject({ status: 'retired', promotedBy: 'li', promotedAt: 1500 });
+  });
+
+  it('records nothing when switching the CURRENT pointer fails', async () => {
+    const r = registry();
+    await r.record(entry('v1', 1000));
+    await r.record(entry('v2', 2000));
+    await r.promote('v1', { by: 'li', at: 1500, reason: null }, () => {});
+    await expect(
+      r.promote('v2', { by: 'wang', at: 2500, reason: null }, () => {
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    expect((await r.active())?.version).toBe('v1');
+    expect((await r.find('v2'))?.status).toBe('candidate');
+  });
+
+  it('rejects only a candidate', async () => {
+    const r = registry();
+    await r.record(entry('v1', 1000));
+    await r.record(entry('v2', 2000));
+    await r.promote('v1', { by: 'li', at: 1500, reason: null }, () => {});
+    await r.reject('v1');
+    await r.reject('v2');
+    expect((await r.find('v1'))?.status).toBe('active');
+    expect((await r.find('v2'))?.status).toBe('rejected');
+  });
+
+  it('refuses to promote a version it has not recorded', async () => {
+    await expect(registry().promote('nope', { by: 'li', at: 1, reason: null }, () => {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
