@@ -24,6 +24,8 @@ export const configSchema = z.object({
   CORPUS_DIR: z.string().min(1).default('./corpus'),
   /** Behaviour definitions (answers, forms, escalation) and their data files. */
   INTENTS_DIR: z.string().min(1).default('./intents'),
+  /** How often a running server looks for a newly promoted model (seconds; 0 turns hot swap off). */
+  MODEL_WATCH_SECONDS: z.coerce.number().int().min(0).default(5),
   /** Web channel: messages per user id per minute. */
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Web channel: messages per client IP per minute (several citizens may share an IP). */
@@ -63,6 +65,7 @@ export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string
 const HINTS: Record<string, string> = {
   PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=3000',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
+  MODEL_WATCH_SECONDS: 'a whole number of seconds, e.g. MODEL_WATCH_SECONDS=5 (0 turns hot swap off)',
   RATE_LIMIT_USER_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_USER_PER_MINUTE=30',
   RATE_LIMIT_IP_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_IP_PER_MINUTE=120',
   WECHAT_AES_KEY: 'copy the EncodingAESKey from the Official Account platform (基本配置 → 服务器配置)',

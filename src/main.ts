@@ -10,6 +10,8 @@ import { AppError } from './core/errors.js';
 import { loadBehaviour } from './dialogue/definitions.js';
 import { loadOrTrainModel } from './nlu/bootstrap-model.js';
 import { ModelHolder } from './nlu/model-holder.js';
+import { ModelStore } from './nlu/model-store.js';
+import { ModelWatcher } from './nlu/model-watcher.js';
 import { createLogger } from './observability/logger.js';
 import { openDatabase } from './storage/sqlite.js';
 
@@ -29,6 +31,13 @@ async function main(): Promise<void> {
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
   const { conversations, server } = await composeApp({ config, db, models, behaviour, log });
+  // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
+  const watcher = new ModelWatcher({
+    store: new ModelStore(config.modelsDir),
+    holder: models,
+    intervalMs: config.MODEL_WATCH_SECONDS * 1000,
+    log: log.child({ module: 'nlu' }),
+  });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   // The Wechaty bot runs beside the HTTP server; a failing puppet is
   // restarted with backoff by the channel and never stops the server.
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    await watcher.stop();
     await wechaty?.stop();
     await server.close();
     db.close();
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
   await server.listen({ port: config.PORT, host: config.HOST });
+  watcher.start();
   if (wechaty) void wechaty.start();
 }
 

@@ -16,6 +16,11 @@ export class ModelHolder {
     return this.#current;
   }
 
+  /** The version serving now (shown by /readyz and the console). */
+  get version(): string | null {
+    return this.#current?.version ?? null;
+  }
+
   swap(next: NluModel): NluModel | null {
     const previous = this.#current;
     this.#current = next;
