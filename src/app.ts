@@ -12,8 +12,9 @@ import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { registerErrorHandler } from './http/error-handler.js';
-import { messageRoutes } from './http/message-routes.js';
+import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
+import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
 
@@ -29,6 +30,12 @@ export interface AppDeps {
   store?: ConversationStore;
   /** Prometheus metrics, served at /metrics when given. */
   metrics?: PrometheusTelemetry;
+  /** The WeChat customer-service client (shared with staff replies). */
+  wechatApi?: WechatApiClient;
+  /** The staff console and its API. */
+  staff?: StaffRouteOptions;
+  /** What staff sent a web-chat citizen (polled by the chat page). */
+  citizenInbox?: CitizenInbox;
 }
 
 const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
@@ -55,9 +62,11 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         conversations: deps.conversations,
         perUserPerMinute: deps.config.RATE_LIMIT_USER_PER_MINUTE,
         perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
+        inbox: deps.citizenInbox,
       }),
     );
   }
+  if (deps.staff) await app.register(staffRoutes(deps.staff));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;
@@ -67,10 +76,13 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         appId: c.WECHAT_APPID,
         aesKey: c.WECHAT_AES_KEY,
         aesKeyPrevious: c.WECHAT_AES_KEY_PREVIOUS,
+        allowPlaintext: c.WECHAT_ALLOW_PLAINTEXT,
         replayWindowSeconds: c.WECHAT_REPLAY_WINDOW_SECONDS,
         replyDeadlineMs: c.WECHAT_REPLY_DEADLINE_MS,
         conversations: deps.conversations,
-        api: new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: deps.tokens }),
+        api:
+          deps.wechatApi ??
+          new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: deps.tokens }),
         menu: clickActions(loadMenu(c.WECHAT_MENU_FILE)),
         telemetry: deps.metrics,
         messages: {

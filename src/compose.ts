@@ -1,27 +1,47 @@
 /**
- * Wires the running parts around one database and one model holder: store,
- * metrics, dialogue engine, conversation service and the HTTP server. The
- * product (main.ts), the benchmark server and the tests all assemble the app
- * here, so a benchmark or test measures what production runs.
+ * Wires the running parts around one database and one model holder: stores,
+ * metrics, dialogue engine, conversation service, the staff desk and the
+ * HTTP server. The product (main.ts), the benchmark server and the tests all
+ * assemble the app here, so a benchmark or test measures what production runs.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { WechatApiClient } from './channels/wechat-oa/api-client.js';
+import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
+import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
 import { buildServer } from './server.js';
+import { StaffAuth } from './staff/auth.js';
+import { StaffDesk } from './staff/desk.js';
+import { type StaffEvent, StaffEvents } from './staff/events.js';
+import { CitizenOutbox } from './staff/outbox.js';
 import type { Db } from './storage/sqlite.js';
 import { SqliteStore } from './storage/sqlite-store.js';
+import { SqliteStaffStore } from './storage/staff-store.js';
 
 export interface Composed {
   store: SqliteStore;
+  staff: SqliteStaffStore;
   metrics: PrometheusTelemetry;
   conversations: ConversationService;
+  desk: StaffDesk;
+  events: StaffEvents;
+  /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
+  outbox: CitizenOutbox;
   server: FastifyInstance;
 }
+
+const STAFF_EVENT: Partial<Record<string, StaffEvent['type']>> = {
+  'handoff.requested': 'handoff.created',
+  'handoff.message': 'handoff.message',
+  'handoff.left': 'handoff.closed',
+  'handoff.rated': 'handoff.rated',
+};
 
 export async function composeApp(o: {
   config: Config;
@@ -35,20 +55,78 @@ export async function composeApp(o: {
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
 }): Promise<Composed> {
+  const c = o.config;
+  const clock = o.clock ?? (() => new Date());
   const plain = new SqliteStore(o.db);
   const store = o.wrapStore ? o.wrapStore(plain) : plain;
+  const staff = new SqliteStaffStore(o.db);
   const metrics = new PrometheusTelemetry(store);
+  const events = new StaffEvents();
   const conversations = new ConversationService({
     store,
     models: o.models,
     telemetry: metrics,
-    engine: new DialogueEngine(o.behaviour),
-    clock: o.clock ?? (() => new Date()),
+    engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
+    clock,
     log: o.log.child({ module: 'dialogue' }),
+    onEvents: (happened) => {
+      for (const e of happened) {
+        const type = STAFF_EVENT[e.type];
+        if (type) events.publish({ type, handoffId: e.id });
+      }
+    },
+  });
+  const outbox = new CitizenOutbox();
+  const wechatApi =
+    c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
+      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store })
+      : undefined;
+  if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
+  const m = o.behaviour.dialogue.messages;
+  const desk = new StaffDesk({
+    staff,
+    conversationStore: store,
+    conversations,
+    outbox,
+    events,
+    messages: { rating_prompt: m.rating_prompt ?? '', handoff_idle_returned: m.handoff_idle_returned ?? '' },
+    clock,
+    slaSeconds: c.STAFF_SLA_SECONDS,
+    idleMinutes: c.HANDOFF_IDLE_MINUTES,
+    log: o.log.child({ module: 'desk' }),
+  });
+  const auth = new StaffAuth({
+    store: staff,
+    clock,
+    sessionHours: c.STAFF_SESSION_HOURS,
+    maxFailures: c.LOGIN_MAX_FAILURES,
+    lockMinutes: c.LOGIN_LOCK_MINUTES,
   });
   const server = await buildServer(
-    { config: o.config, models: o.models, conversations, behaviour: o.behaviour, tokens: store, store, metrics },
+    {
+      config: c,
+      models: o.models,
+      conversations,
+      behaviour: o.behaviour,
+      tokens: store,
+      store,
+      metrics,
+      wechatApi,
+      citizenInbox: (userId, after) => staff.takeForCitizen('web', userId, after),
+      staff: {
+        auth,
+        desk,
+        staff,
+        events,
+        models: o.models,
+        slaSeconds: c.STAFF_SLA_SECONDS,
+        cookieSecure: c.COOKIE_SECURE,
+        clock,
+      },
+    },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
-  return { store, metrics, conversations, server };
+  desk.start();
+  server.addHook('onClose', async () => desk.stop());
+  return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

@@ -46,6 +46,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 characters of [A-Za-z0-9]')
     .optional(),
+  /** Accept plaintext messages although WECHAT_AES_KEY is set (only for testing; in safe mode a plaintext POST is forgeable). */
+  WECHAT_ALLOW_PLAINTEXT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** WeChat API base URL (tests point it at a fake server). */
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
   /** Reject webhook requests whose timestamp is further than this from now. */
@@ -58,6 +63,30 @@ export const configSchema = z.object({
   WECHATY_PUPPET_TOKEN: z.string().min(1).optional(),
   /** Custom menu: buttons, and the intent each CLICK key starts. */
   WECHAT_MENU_FILE: z.string().default('./intents/data/wechat-menu.yaml'),
+  /** Staff desk hours on working days (Shanghai time), "HH:MM-HH:MM" or "always". Outside them escalations become callback requests. */
+  OFFICE_HOURS: z
+    .string()
+    .regex(/^(always|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, 'must look like 09:00-17:00 or be "always"')
+    .default('09:00-17:00'),
+  /** ISO weekdays the desk works (1 = Monday … 7 = Sunday), before the holiday calendar in intents/data. */
+  OFFICE_DAYS: z
+    .string()
+    .regex(/^[1-7](,[1-7])*$/, 'must be a comma-separated list of 1–7')
+    .default('1,2,3,4,5')
+    .transform((d) => d.split(',').map(Number)),
+  /** A queued handoff waiting longer than this is highlighted in the console. */
+  STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
+  /** A handed-off conversation with no message either way for this long goes back to the assistant. */
+  HANDOFF_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  /** Staff sessions last this long. */
+  STAFF_SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Failed logins in a row before an account is locked, and for how long. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Session cookie's Secure flag: auto = when the request came over TLS (see TRUST_PROXY). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Trust X-Forwarded-* from a reverse proxy (nginx terminating TLS): "true", or the proxy's address/CIDR list. */
+  TRUST_PROXY: z.string().default('false'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string }>;
@@ -73,6 +102,8 @@ const HINTS: Record<string, string> = {
   WECHAT_TOKEN: 'the Token from the Official Account platform (3–32 characters)',
   WECHAT_API_BASE: 'a URL such as https://api.weixin.qq.com',
   WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
+  OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
+  OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databaseFile);
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const { conversations, server } = await composeApp({ config, db, models, behaviour, log });
+  const { conversations, server, outbox } = await composeApp({ config, db, models, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
@@ -50,6 +50,15 @@ async function main(): Promise<void> {
         unsupportedMessage: behaviour.dialogue.messages.unsupported_media ?? '',
       })
     : null;
+  // Staff replies to Wechaty citizens go out through the bot.
+  if (wechaty) {
+    outbox.register('wechaty', {
+      deliver: async (to, text) => {
+        await wechaty.sendTo(to.userId, text);
+        return { delivery: 'sent', error: null };
+      },
+    });
+  }
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;

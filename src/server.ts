@@ -7,7 +7,16 @@ export async function buildServer(deps: AppDeps, options: { logger?: boolean | o
   const app = Fastify({
     logger: options.logger ?? loggerOptions(deps.config.LOG_LEVEL),
     bodyLimit: 64 * 1024,
+    // Behind a TLS-terminating proxy, the client's IP (rate limits) and
+    // protocol (Secure cookies) come from X-Forwarded-*; only trusted hops count.
+    trustProxy: trustProxy(deps.config.TRUST_PROXY),
   });
   await app.register(wenzhengApp, deps);
   return app;
+}
+
+function trustProxy(setting: string): boolean | string {
+  if (setting === 'true') return true;
+  if (setting === 'false' || setting === '') return false;
+  return setting;
 }

@@ -16,7 +16,8 @@ export interface FormState {
   confirming: boolean;
 }
 
-export type ConversationStatus = 'idle' | 'form' | 'handoff';
+/** rating: a person closed the conversation and the citizen is asked for a 好差评 rating. */
+export type ConversationStatus = 'idle' | 'form' | 'handoff' | 'rating';
 
 export interface ConversationState {
   status: ConversationStatus;
@@ -28,6 +29,13 @@ export interface ConversationState {
   lastIntent: string | null;
   /** The reference of the last appointment or ticket created, for "我的预约号是多少". */
   lastReference: string | null;
+  /** The open handoff while status is handoff. (Optional: states saved before handoffs had ids lack it.) */
+  handoffId?: string | null;
+  /** The closed handoff awaiting the citizen's rating while status is rating. */
+  ratingFor?: string | null;
+  /** The last message's normalised text and how many times in a row it came, for repeated questions. */
+  lastText?: string | null;
+  repeats?: number;
 }
 
 export interface Conversation {
@@ -53,17 +61,30 @@ export type Priority = 'urgent' | 'high' | 'normal';
 export type Action =
   | { type: 'create_appointment'; service: string; district: string; date: string; period: 'am' | 'pm' }
   | { type: 'cancel_appointment'; reference: string }
-  | { type: 'create_ticket'; kind: 'complaint' | 'suggestion'; description: string; location: string | null; phone: string | null }
+  | { type: 'create_ticket'; kind: TicketKind; description: string; location: string | null; phone: string | null }
   | { type: 'lookup_reference'; reference: string }
-  | { type: 'request_handoff'; reason: string; priority: Priority; summary: string };
+  | { type: 'request_handoff'; reason: string; priority: Priority; summary: string }
+  /** A citizen message during a handoff: recorded for the staff, with the queue position returned. */
+  | { type: 'forward_to_staff'; handoffId: string }
+  /** The citizen said 取消 during a handoff: back to the assistant. */
+  | { type: 'leave_handoff'; handoffId: string }
+  | { type: 'record_rating'; handoffId: string; level: RatingLevel; comment: string | null };
+
+export type TicketKind = 'complaint' | 'suggestion' | 'callback' | 'follow_up';
+
+/** 好差评: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意. */
+export type RatingLevel = 1 | 2 | 3 | 4 | 5;
 
 export type ActionResult =
   | { type: 'appointment_created'; reference: string }
   | { type: 'appointment_cancelled'; reference: string; found: boolean; alreadyCancelled: boolean }
-  | { type: 'ticket_created'; reference: string; kind: 'complaint' | 'suggestion' }
+  | { type: 'ticket_created'; reference: string; kind: TicketKind }
   | { type: 'reference_found'; reference: string; kind: 'appointment' | 'ticket'; status: string; details: Record<string, string | null> }
   | { type: 'reference_missing'; reference: string }
-  | { type: 'handoff_requested'; id: string; reason: string; priority: Priority; queuePosition: number };
+  | { type: 'handoff_requested'; id: string; reason: string; priority: Priority; queuePosition: number; expectedWaitMinutes: number }
+  | { type: 'forwarded'; handoffId: string; open: boolean; claimed: boolean; queuePosition: number; expectedWaitMinutes: number }
+  | { type: 'handoff_left'; handoffId: string }
+  | { type: 'rating_recorded'; handoffId: string; level: RatingLevel; followUpReference: string | null; duplicate: boolean };
 
 export interface Reply {
   type: 'text';
@@ -73,6 +94,14 @@ export interface Reply {
 }
 
 export interface DialogueEvent {
-  type: 'appointment.created' | 'appointment.cancelled' | 'ticket.created' | 'handoff.requested' | 'form.expired';
+  type:
+    | 'appointment.created'
+    | 'appointment.cancelled'
+    | 'ticket.created'
+    | 'handoff.requested'
+    | 'handoff.message'
+    | 'handoff.left'
+    | 'handoff.rated'
+    | 'form.expired';
   id: string;
 }

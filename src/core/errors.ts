@@ -14,6 +14,15 @@ export const ErrorCodes = {
   MODEL_INVALID: { status: 500, message: 'The model artifact is missing or damaged' },
   CORPUS_INVALID: { status: 500, message: 'The corpus is not valid' },
   DATA_INVALID: { status: 400, message: 'The data file is not valid' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  UNAUTHENTICATED: { status: 401, message: 'Please log in' },
+  BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  ACCOUNT_LOCKED: { status: 423, message: '登录失败次数过多，账号已暂时锁定' },
+  FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
+  CSRF_REJECTED: { status: 403, message: 'Missing or wrong CSRF token; reload the console' },
+  ALREADY_CLAIMED: { status: 409, message: '该会话已被其他坐席认领' },
+  NOT_CLAIMED_BY_YOU: { status: 409, message: '请先认领该会话' },
+  HANDOFF_CLOSED: { status: 409, message: '该会话已结束' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const;
 

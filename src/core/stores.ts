@@ -2,7 +2,7 @@
  * Storage ports. Async so that a PostgreSQL implementation can replace the
  * SQLite one without touching the core; the SQLite adapter resolves at once.
  */
-import type { Action, ActionResult, Channel, Conversation, ConversationState } from './conversation.js';
+import type { Action, ActionResult, Channel, Conversation, ConversationState, TicketKind } from './conversation.js';
 
 export interface MessageLog {
   direction: 'in' | 'out';
@@ -10,6 +10,14 @@ export interface MessageLog {
   intent: string | null;
   score: number | null;
   modelVersion: string | null;
+  /** Default: citizen for 'in', assistant for 'out'. */
+  author?: 'citizen' | 'assistant' | 'staff' | 'system';
+  /** What the assistant did with an incoming message (answer, fallback, escalation …). */
+  outcome?: string | null;
+  /** What understanding saw: alternatives, entities, slots (JSON-able). */
+  trace?: unknown;
+  /** The text with personal data masked, for review and analytics. */
+  maskedText?: string | null;
 }
 
 export interface TurnCommit<T> {
@@ -71,7 +79,7 @@ export interface AppointmentRecord {
 
 export interface TicketRecord {
   reference: string;
-  kind: 'complaint' | 'suggestion';
+  kind: TicketKind;
   channel: Channel;
   userId: string;
   description: string;
@@ -89,7 +97,24 @@ export interface HandoffRecord {
   reason: string;
   priority: 'urgent' | 'high' | 'normal';
   summary: string;
-  status: 'queued' | 'claimed' | 'closed';
+  status: 'queued' | 'claimed' | 'closed' | 'callback';
+  claimedBy: string | null;
+  claimedAt: number | null;
+  firstResponseAt: number | null;
+  lastCitizenAt: number;
+  lastActivityAt: number;
+  closedAt: number | null;
+  resolution: string | null;
+  callbackReference: string | null;
+  createdAt: number;
+}
+
+export interface RatingRecord {
+  handoffId: string;
+  conversationId: string;
+  level: 1 | 2 | 3 | 4 | 5;
+  comment: string | null;
+  followUpReference: string | null;
   createdAt: number;
 }
 
@@ -98,6 +123,7 @@ export interface RecordsQuery {
   appointments(): Promise<AppointmentRecord[]>;
   tickets(): Promise<TicketRecord[]>;
   handoffs(): Promise<HandoffRecord[]>;
+  ratings(): Promise<RatingRecord[]>;
   /** Handoffs waiting for a person: how many, and when the oldest was queued (epoch ms). */
   handoffQueue(): Promise<{ length: number; oldestCreatedAt: number | null }>;
 }

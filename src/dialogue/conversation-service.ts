@@ -18,6 +18,7 @@ import type { Parse } from '../core/parse.js';
 import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
+import { maskPersonalData } from '../privacy/mask.js';
 import type { DialogueEngine } from './engine.js';
 
 export interface IncomingMessage {
@@ -50,6 +51,8 @@ export interface ConversationServiceDeps {
   clock: () => Date;
   log: Logger;
   telemetry?: Telemetry;
+  /** Told of each committed turn's events (the staff console's live updates listen here). */
+  onEvents?: (events: DialogueEvent[], conversation: { id: string; channel: Channel; userId: string }) => void;
 }
 
 export class ConversationService {
@@ -73,7 +76,17 @@ export class ConversationService {
 
   /** Deletes what is held about a citizen (unsubscribe), in order with their messages. */
   forget(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }> {
-    return this.serially(`${channel}\u0000${userId}`, () => this.deps.store.forgetUser(channel, userId));
+    return this.exclusive(channel, userId, () => this.deps.store.forgetUser(channel, userId));
+  }
+
+  /**
+   * Runs work on a citizen's conversation in turn with their messages, so a
+   * staff action (closing a handoff) and a citizen message never interleave
+   * their read-modify-write of the conversation state. (Several instances
+   * will need a database lock here; see docs/staff-api.md.)
+   */
+  exclusive<T>(channel: Channel, userId: string, work: () => Promise<T>): Promise<T> {
+    return this.serially(`${channel}\u0000${userId}`, work);
   }
 
   private enqueue(message: IncomingMessage): Promise<TurnResult> {
@@ -121,7 +134,21 @@ export class ConversationService {
       done = await this.deps.store.commitTurn({
         conversation: next,
         actions: step.actions,
-        incoming: { direction: 'in', text: message.text, intent: parse.intent, score: parse.score, modelVersion: parse.modelVersion },
+        incoming: {
+          direction: 'in',
+          text: message.text,
+          intent: parse.intent,
+          score: parse.score,
+          modelVersion: parse.modelVersion,
+          outcome: step.outcome,
+          maskedText: maskPersonalData(message.text),
+          trace: {
+            alternatives: parse.alternatives.slice(0, 3),
+            entities: parse.entities.map((e) => ({ type: e.type, text: maskPersonalData(e.text) })),
+            slots: Object.fromEntries(Object.entries(step.state.form?.slots ?? {}).map(([k, v]) => [k, maskPersonalData(v)])),
+            ...(message.intent ? { chosen: message.intent } : {}),
+          },
+        },
         now: now.getTime(),
         deliveryKey: message.deliveryKey,
         finish: (results) => {
@@ -140,6 +167,7 @@ export class ConversationService {
         return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
       throw e;
     }
+    if (done.events.length > 0) this.deps.onEvents?.(done.events, conversation);
     const telemetry = this.deps.telemetry ?? noTelemetry;
     telemetry.turn({ channel: message.channel, outcome: step.outcome, intent: parse.intent, parseMs });
     for (const a of step.actions) if (a.type === 'request_handoff') telemetry.escalation(a.reason, a.priority);

@@ -65,6 +65,8 @@ const intentSchema = z
       .optional(),
     checklists: z.record(z.string(), z.array(z.string())).optional(),
     cases: z.record(z.string(), z.string()).optional(),
+    /** Marked by a maintainer: the assistant gives its answer (if any) and hands the conversation to a person. */
+    staff_only: z.boolean().optional(),
   })
   .strict();
 
@@ -72,7 +74,16 @@ const dialogueSchema = z
   .object({
     expiry_minutes: z.number().positive(),
     escalation: z
-      .object({ slot_failures_before_offer: z.number().int().positive(), misunderstood_before_offer: z.number().int().positive() })
+      .object({
+        slot_failures_before_offer: z.number().int().positive(),
+        misunderstood_before_offer: z.number().int().positive(),
+        /** The same question this many times in a row goes to a person. */
+        repeated_question_before_handoff: z.number().int().min(2).default(3),
+        /** Abuse (profanity, insults): a person takes over wherever the citizen is. */
+        abuse_patterns: z.array(z.string().min(1)).default([]),
+        /** Strong anger: a person takes over, except while the citizen is typing free text into a form. */
+        anger_patterns: z.array(z.string().min(1)).default([]),
+      })
       .strict(),
     messages: z.record(z.string(), z.string()),
   })
@@ -87,6 +98,17 @@ export const REQUIRED_MESSAGES = [
   'handoff_queued',
   'handoff_waiting',
   'handoff_left',
+  'handoff_claimed_waiting',
+  'handoff_anger',
+  'handoff_repeated',
+  'callback_offer',
+  'callback_reprompt',
+  'callback_done',
+  'callback_cancelled',
+  'rating_prompt',
+  'rating_thanks',
+  'rating_follow_up',
+  'handoff_idle_returned',
   'form_cancelled',
   'form_expired',
   'resume_after_digression',
@@ -193,6 +215,18 @@ export function loadBehaviour(dir: string): Behaviour {
   for (const key of REQUIRED_MESSAGES) {
     if (!dialogue.messages[key])
       throw new AppError('CONFIG_INVALID', `${dialogueFile}:${dialogueLine(['messages'])}: messages.${key} is missing`);
+  }
+  for (const key of ['abuse_patterns', 'anger_patterns'] as const) {
+    for (const [i, pattern] of dialogue.escalation[key].entries()) {
+      try {
+        new RegExp(pattern, 'u');
+      } catch (e) {
+        throw new AppError(
+          'CONFIG_INVALID',
+          `${dialogueFile}:${dialogueLine(['escalation', key, i])}: escalation.${key}[${i}] is not a valid pattern: ${(e as Error).message}`,
+        );
+      }
+    }
   }
   const data = (name: string) => path.join(dir, 'data', name);
   const services = readYaml(data('services.yaml'), servicesSchema).value;

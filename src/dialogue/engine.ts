@@ -14,15 +14,28 @@ import {
   initialState,
   type Reply,
 } from '../core/conversation.js';
+import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { answerFrom } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
-import { isAffirm, isAppointmentCancel, isCancel, isDeny, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
+import {
+  isAffirm,
+  isAppointmentCancel,
+  isCancel,
+  isDeny,
+  isExplicitCancel,
+  isQuestion,
+  isReferenceQuestion,
+  readRating,
+} from './intents-text.js';
+import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
+/** The form that collects a phone number for a callback out of office hours. */
+const CALLBACK = 'callback';
 /** Below this share an emergency inside a form is read as the form's content. */
 const CLEAR_EMERGENCY = 0.7;
 
@@ -31,7 +44,10 @@ export type AfterAction =
   | { kind: 'done'; template: string; vars: Record<string, string> }
   | { kind: 'lookup' }
   | { kind: 'cancel_appointment' }
-  | { kind: 'handoff' };
+  | { kind: 'handoff' }
+  | { kind: 'forwarded' }
+  | { kind: 'left' }
+  | { kind: 'rated' };
 
 export interface StepResult {
   state: ConversationState;
@@ -40,14 +56,43 @@ export interface StepResult {
   after: AfterAction[];
   events: DialogueEvent[];
   /** What the assistant did, for the message log and analytics. */
-  outcome: 'answer' | 'slot_prompt' | 'confirm' | 'action' | 'fallback' | 'escalation' | 'cancelled' | 'handoff_forwarded';
+  outcome:
+    | 'answer'
+    | 'slot_prompt'
+    | 'confirm'
+    | 'action'
+    | 'fallback'
+    | 'escalation'
+    | 'callback'
+    | 'cancelled'
+    | 'handoff_forwarded'
+    | 'rated';
 }
 
 const text = (t: string, suggestions?: string[]): Reply =>
   suggestions?.length ? { type: 'text', text: t, suggestions } : { type: 'text', text: t };
 
+export interface EngineOptions {
+  /** When people are at the desk; outside, escalations become callback requests. Default: always. */
+  officeHours?: OfficeHours;
+}
+
+/** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
+export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeated_question', 'staff_only'] as const;
+
 export class DialogueEngine {
-  constructor(private readonly b: Behaviour) {}
+  private readonly abuse: RegExp[];
+  private readonly anger: RegExp[];
+  private readonly hours: OfficeHours;
+
+  constructor(
+    private readonly b: Behaviour,
+    options: EngineOptions = {},
+  ) {
+    this.abuse = b.dialogue.escalation.abuse_patterns.map((p) => new RegExp(p, 'u'));
+    this.anger = b.dialogue.escalation.anger_patterns.map((p) => new RegExp(p, 'u'));
+    this.hours = options.officeHours ?? ALWAYS_OPEN;
+  }
 
   private msg(key: string, vars: Record<string, string> = {}): string {
     return render(this.b.dialogue.messages[key] ?? key, vars);
@@ -71,17 +116,28 @@ export class DialogueEngine {
       }
       state = { ...initialState(), lastReference: state.lastReference };
     }
-    const r = this.decide(state, parse, now);
-    return { ...r, replies: [...prefix, ...r.replies], events: [...events, ...r.events] };
+    // Repeated questions: the same words again and again mean the answers are not helping.
+    const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
+    const r = this.decide({ ...state, repeats }, parse, now);
+    return {
+      ...r,
+      state: { ...r.state, lastText: parse.normalised, repeats },
+      replies: [...prefix, ...r.replies],
+      events: [...events, ...r.events],
+    };
   }
 
   private decide(state: ConversationState, parse: Parse, now: Date): StepResult {
-    if (state.status === 'handoff') {
-      if (isCancel(parse))
-        return this.result({ ...state, status: 'idle', humanOffered: false }, [text(this.msg('handoff_left'))], 'cancelled');
-      return this.result(state, [text(this.msg('handoff_waiting'))], 'handoff_forwarded');
+    if (state.status === 'handoff') return this.duringHandoff(state, parse);
+    if (state.status === 'rating') {
+      const rated = this.rating(state, parse);
+      if (rated) return rated;
+      // Not a rating: the citizen moved on; so does the assistant.
+      state = { ...state, status: 'idle', ratingFor: null };
     }
     const def = this.intent(parse.intent);
+    const trigger = this.trigger(state, parse, now);
+    if (trigger) return trigger;
     // Escalating intents (emergency, a request for a person) win everywhere,
     // forms included — except an emergency the model is unsure of while a
     // form is open: "楼道堆物好几个月没人管" during a complaint is its
@@ -89,14 +145,15 @@ export class DialogueEngine {
     const unsureEmergency = parse.intent === 'emergency' && state.form !== null && parse.score < CLEAR_EMERGENCY;
     if (def?.escalate && !unsureEmergency) {
       const replies = parse.intent === 'human_agent' ? [] : [text(def.answer)];
-      return this.handoff(state, replies, def.escalate.reason, def.escalate.priority, parse);
+      return this.handoff(state, replies, def.escalate.reason, def.escalate.priority, parse, now);
     }
+    if (def?.staff_only && !state.form) return this.handoff(state, [text(def.answer)], 'staff_only', 'normal', parse, now);
     if (unsureEmergency && state.form) {
       const r = this.continueForm(state, state.form, parse, now);
       return { ...r, replies: [text('如遇紧急危险，请立即拨打 110 / 119 / 120。'), ...r.replies] };
     }
     if (state.humanOffered && isAffirm(parse)) {
-      return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse);
+      return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse, now);
     }
     if (state.form) return this.continueForm(state, state.form, parse, now);
     return this.route(state, parse, now);
@@ -135,14 +192,57 @@ export class DialogueEngine {
     return this.result(next, [text(this.msg('fallback'), this.intent('bot_help')?.follow_ups)], 'fallback');
   }
 
+  /** While a person has the conversation the assistant only forwards; 取消 / 不用了 brings it back. */
+  private duringHandoff(state: ConversationState, parse: Parse): StepResult {
+    const handoffId = state.handoffId ?? '';
+    if (isExplicitCancel(parse)) {
+      return {
+        ...this.result({ ...state, status: 'idle', humanOffered: false, handoffId: null }, [], 'cancelled'),
+        actions: [{ type: 'leave_handoff', handoffId }],
+        after: [{ kind: 'left' }],
+      };
+    }
+    return {
+      ...this.result(state, [], 'handoff_forwarded'),
+      actions: [{ type: 'forward_to_staff', handoffId }],
+      after: [{ kind: 'forwarded' }],
+    };
+  }
+
+  private rating(state: ConversationState, parse: Parse): StepResult | null {
+    const rating = readRating(parse);
+    if (!rating || !state.ratingFor) return null;
+    return {
+      ...this.result({ ...state, status: 'idle', ratingFor: null }, [], 'rated'),
+      actions: [{ type: 'record_rating', handoffId: state.ratingFor, level: rating.level, comment: rating.comment }],
+      after: [{ kind: 'rated' }],
+    };
+  }
+
+  /** Escalations read from the words themselves: abuse, anger, the same question again and again. */
+  private trigger(state: ConversationState, parse: Parse, now: Date): StepResult | null {
+    const t = parse.normalised;
+    const pending = state.form?.pending;
+    const typingFreeText = this.intent(state.form?.intent ?? '')?.form?.slots.find((s) => s.name === pending)?.type === 'text';
+    if (this.abuse.some((re) => re.test(t)) || (!typingFreeText && this.anger.some((re) => re.test(t)))) {
+      return this.handoff(state, [text(this.msg('handoff_anger'))], 'anger', 'high', parse, now);
+    }
+    if (!state.form && (state.repeats ?? 1) >= this.b.dialogue.escalation.repeated_question_before_handoff) {
+      return this.handoff(state, [text(this.msg('handoff_repeated'))], 'repeated_question', 'normal', parse, now);
+    }
+    return null;
+  }
+
   private handoff(
     state: ConversationState,
     replies: Reply[],
     reason: string,
     priority: 'urgent' | 'high' | 'normal',
     parse: Parse,
+    now: Date,
   ): StepResult {
     const summary = parse.text.slice(0, 200);
+    if (!this.hours.isOpen(now)) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
     return {
       state: { ...state, status: 'handoff', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
       replies,
@@ -150,6 +250,66 @@ export class DialogueEngine {
       after: [{ kind: 'handoff' }],
       events: [],
       outcome: 'escalation',
+    };
+  }
+
+  /**
+   * Out of office hours: nobody would answer a queue entry until morning, so
+   * the dialogue collects a phone number and files a callback ticket.
+   */
+  private offerCallback(
+    state: ConversationState,
+    replies: Reply[],
+    reason: string,
+    priority: 'urgent' | 'high' | 'normal',
+    summary: string,
+    parse: Parse,
+    now: Date,
+  ): StepResult {
+    const form: FormState = {
+      intent: CALLBACK,
+      slots: { reason, priority, summary, next: this.hours.nextOpening(now) },
+      pending: 'phone',
+      attempts: {},
+      confirming: false,
+    };
+    const base: ConversationState = { ...state, status: 'form', form, humanOffered: false, misunderstood: 0, lastIntent: parse.intent };
+    const phone = parse.entities.find((e) => e.type === 'phone' && e.kind !== 'hotline');
+    if (phone) return this.fileCallback(base, form, phone.value, replies);
+    const offer = text(this.msg('callback_offer', { hours: this.hours.describe(), next: form.slots.next as string }));
+    return { ...this.result(base, [...replies, offer], 'callback') };
+  }
+
+  private continueCallback(state: ConversationState, form: FormState, parse: Parse): StepResult {
+    const phone = parse.entities.find((e) => e.type === 'phone' && e.kind !== 'hotline');
+    if (phone) return this.fileCallback(state, form, phone.value, []);
+    if (isCancel(parse)) return this.result({ ...state, status: 'idle', form: null }, [text(this.msg('callback_cancelled'))], 'cancelled');
+    const attempts = (form.attempts.phone ?? 0) + 1;
+    if (attempts >= 3) return this.result({ ...state, status: 'idle', form: null }, [text(this.msg('callback_cancelled'))], 'cancelled');
+    return this.result(
+      { ...state, form: { ...form, attempts: { phone: attempts } } },
+      [text(this.msg('callback_reprompt'))],
+      'slot_prompt',
+    );
+  }
+
+  private fileCallback(state: ConversationState, form: FormState, phone: string, replies: Reply[]): StepResult {
+    const s = form.slots;
+    return {
+      state: { ...state, status: 'idle', form: null },
+      replies,
+      actions: [
+        {
+          type: 'create_ticket',
+          kind: 'callback',
+          description: `【回电·${reasonLabel(s.reason ?? '')}${s.priority === 'urgent' ? '·紧急' : ''}】${s.summary}`,
+          location: null,
+          phone,
+        },
+      ],
+      after: [{ kind: 'done', template: this.msg('callback_done'), vars: { next: s.next as string, phone } }],
+      events: [],
+      outcome: 'callback',
     };
   }
 
@@ -201,6 +361,7 @@ export class DialogueEngine {
 
   private continueForm(state: ConversationState, form: FormState, parse: Parse, now: Date): StepResult {
     if (form.intent === 'appointment_cancel') return this.continueCancel(state, form, parse);
+    if (form.intent === CALLBACK) return this.continueCallback(state, form, parse);
     const def = this.intent(form.intent) as IntentDef;
     const formDef = def.form as FormDef;
     const cancelled = () =>

@@ -19,3 +19,43 @@ export const isAppointmentCancel = (p: Parse) =>
 /** 我的预约号是多少 / 工单号忘了: asks for a number already issued. */
 export const isReferenceQuestion = (p: Parse) =>
   /(预约|工单|受理|办件)(号|编号)|我的(预约|工单)|刚才的(预约|工单)/.test(p.normalised) && !/取消|撤销/.test(p.normalised);
+
+/** 好差评 levels, best first; the labels are the national standard's wording. */
+export const RATING_LABELS: Record<1 | 2 | 3 | 4 | 5, string> = {
+  5: '非常满意',
+  4: '满意',
+  3: '基本满意',
+  2: '不满意',
+  1: '非常不满意',
+};
+
+/**
+ * A rating answer: a leading digit 1–5 or one of the five labels (longest
+ * first, so 非常不满意 is not read as 满意), the rest as an optional comment.
+ */
+export function readRating(p: Parse): { level: 1 | 2 | 3 | 4 | 5; comment: string | null } | null {
+  const t = p.normalised.trim();
+  // The comment is the citizen's own words (normalisation keeps lengths, so the raw text is cut where the rating ends).
+  const raw = p.text.trim();
+  const rest = (from: number) =>
+    raw
+      .slice(from)
+      .replace(/^[\s,，。.!！:：、]+/u, '')
+      .trim() || null;
+  const digit = /^([1-5])(?![0-9])/u.exec(t);
+  if (digit) return { level: Number(digit[1]) as 1 | 2 | 3 | 4 | 5, comment: rest(1) };
+  const words: Array<[string, 1 | 2 | 3 | 4 | 5]> = [
+    ['非常不满意', 1],
+    ['很不满意', 1],
+    ['非常满意', 5],
+    ['很满意', 5],
+    ['基本满意', 3],
+    ['不满意', 2],
+    ['满意', 4],
+  ];
+  for (const [word, level] of words) {
+    const at = t.indexOf(word);
+    if (at >= 0 && at <= 2) return { level, comment: rest(at + word.length) };
+  }
+  return null;
+}

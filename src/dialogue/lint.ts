@@ -12,7 +12,12 @@ const placeholders = (t: string) => [...t.matchAll(/\{([a-z_]+)\}/g)].map((m) =>
 
 const MESSAGE_VARS: Record<string, string[]> = {
   fallback_guess: ['guess'],
-  handoff_queued: ['position'],
+  handoff_queued: ['position', 'wait'],
+  handoff_waiting: ['position', 'wait'],
+  callback_offer: ['hours', 'next'],
+  callback_done: ['reference', 'next', 'phone'],
+  rating_thanks: ['label'],
+  rating_follow_up: ['label', 'reference'],
   form_cancelled: ['form'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],

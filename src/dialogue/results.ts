@@ -6,9 +6,11 @@
 import type { ActionResult, ConversationState, DialogueEvent, Reply } from '../core/conversation.js';
 import type { Behaviour } from './definitions.js';
 import type { StepResult } from './engine.js';
+import { RATING_LABELS } from './intents-text.js';
 import { formatDate, render } from './slots.js';
 
 const text = (t: string): Reply => ({ type: 'text', text: t });
+const TICKET_KINDS: Record<string, string> = { complaint: '投诉', suggestion: '建议', callback: '回电登记', follow_up: '回访' };
 const TICKET_STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
 
 export function describeReference(b: Behaviour, r: ActionResult): string {
@@ -22,7 +24,7 @@ export function describeReference(b: Behaviour, r: ActionResult): string {
     const when = d.date ? `${formatDate(d.date)}${d.period === 'am' ? '上午' : '下午'}` : '';
     return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
   }
-  return `工单 ${r.reference}（${r.details.kind === 'complaint' ? '投诉' : '建议'}）：${TICKET_STATUS[r.status] ?? r.status}。`;
+  return `工单 ${r.reference}（${TICKET_KINDS[r.details.kind ?? ''] ?? '工单'}）：${TICKET_STATUS[r.status] ?? r.status}。`;
 }
 
 export function completeTurn(
@@ -50,8 +52,37 @@ export function completeTurn(
         events.push({ type: 'appointment.cancelled', id: r.reference });
       }
     } else if (after.kind === 'handoff' && r.type === 'handoff_requested') {
-      replies.push(text(render(b.dialogue.messages.handoff_queued ?? '', { position: String(r.queuePosition) })));
+      const vars = { position: String(r.queuePosition), wait: String(r.expectedWaitMinutes) };
+      replies.push(text(render(b.dialogue.messages.handoff_queued ?? '', vars)));
       events.push({ type: 'handoff.requested', id: r.id });
+      state = { ...state, handoffId: r.id };
+    } else if (after.kind === 'forwarded' && r.type === 'forwarded') {
+      if (!r.open) {
+        // Closed in the meantime (a person or the idle sweep ended it): the assistant is back.
+        replies.push(text(b.dialogue.messages.handoff_idle_returned ?? ''));
+        state = { ...state, status: 'idle', handoffId: null };
+      } else {
+        // Once a person has it, they answer; the assistant stays silent.
+        if (!r.claimed) {
+          const vars = { position: String(r.queuePosition), wait: String(r.expectedWaitMinutes) };
+          replies.push(text(render(b.dialogue.messages.handoff_waiting ?? '', vars)));
+        }
+        events.push({ type: 'handoff.message', id: r.handoffId });
+      }
+    } else if (after.kind === 'left' && r.type === 'handoff_left') {
+      replies.push(text(b.dialogue.messages.handoff_left ?? ''));
+      events.push({ type: 'handoff.left', id: r.handoffId });
+    } else if (after.kind === 'rated' && r.type === 'rating_recorded') {
+      const label = RATING_LABELS[r.level];
+      replies.push(
+        text(
+          r.followUpReference
+            ? render(b.dialogue.messages.rating_follow_up ?? '', { label, reference: r.followUpReference })
+            : render(b.dialogue.messages.rating_thanks ?? '', { label }),
+        ),
+      );
+      events.push({ type: 'handoff.rated', id: r.handoffId });
+      if (r.followUpReference) events.push({ type: 'ticket.created', id: r.followUpReference });
     }
   });
   return { replies, events, state };

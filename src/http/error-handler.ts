@@ -10,7 +10,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+      // Details help a client act (e.g. retryAfterSeconds of a lockout); a 5xx keeps them in the log.
+      const details = error.status < 500 && error.details !== undefined ? { details: error.details } : {};
+      return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...details } });
     }
     if (error.validation) {
       return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: error.message } });

@@ -23,10 +23,14 @@ interface MessageBody {
   text: string;
 }
 
+/** Messages staff (or the assistant on their behalf) sent a web-chat citizen after a cursor. */
+export type CitizenInbox = (userId: string, after: number) => Promise<Array<{ id: number; author: string; text: string; at: number }>>;
+
 export interface MessageRouteOptions {
   conversations: ConversationService;
   perUserPerMinute: number;
   perIpPerMinute: number;
+  inbox?: CitizenInbox;
 }
 
 const FRIENDLY_429 = '您发送得太快了，请稍等一分钟再试。紧急情况请直接拨打 110 / 119 / 120。';
@@ -63,5 +67,38 @@ export function messageRoutes(options: MessageRouteOptions) {
         return options.conversations.handle({ channel: 'web', userId, text });
       },
     );
+
+    // The chat page polls here for staff replies, the rating question and
+    // notices; what it fetches counts as delivered. The user id is a random
+    // id the page generated, so it works as the citizen's bearer secret.
+    const inbox = options.inbox;
+    if (inbox) {
+      // One poll every few seconds per open chat; limited per chat, not per IP (citizens share NATs).
+      const perPoller = app.createRateLimit({
+        max: 60,
+        keyGenerator: (req) => `poll:${(req.query as { userId?: string } | undefined)?.userId ?? req.ip}`,
+      });
+      app.get<{ Querystring: { userId: string; after?: number } }>(
+        '/api/v1/messages',
+        {
+          schema: {
+            querystring: {
+              type: 'object',
+              required: ['userId'],
+              properties: { userId: messageBody.properties.userId, after: { type: 'integer', minimum: 0 } },
+            },
+          },
+          preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+            const limit = await perPoller(request);
+            if (!limit.isAllowed && limit.isExceeded) return limited(reply, limit.ttl);
+          },
+        },
+        async (request) => {
+          const after = request.query.after ?? 0;
+          const messages = await inbox(request.query.userId, after);
+          return { messages, cursor: messages.at(-1)?.id ?? after };
+        },
+      );
+    }
   };
 }

@@ -4,18 +4,21 @@
  * the new state and the message log) commits in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { wallClock } from '../core/clock.js';
-import type { Action, ActionResult, Channel, Conversation } from '../core/conversation.js';
+import type { Action, ActionResult, Channel, Conversation, Priority } from '../core/conversation.js';
+import { SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
 import {
   type AppointmentRecord,
   type ConversationStore,
   DuplicateDeliveryError,
   type HandoffRecord,
+  type MessageLog,
+  type RatingRecord,
   type RecordsQuery,
   type TicketRecord,
   type TokenCache,
   type TurnCommit,
 } from '../core/stores.js';
+import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
 import type { Db } from './sqlite.js';
 
 interface ConversationRow {
@@ -39,12 +42,10 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
       insertMessage: db.prepare(
-        'INSERT INTO messages (conversation_id, direction, text, intent, score, model_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO messages (conversation_id, direction, text, intent, score, model_version, created_at, author, outcome, trace, masked_text)
+         VALUES (@conversationId, @direction, @text, @intent, @score, @modelVersion, @now, @author, @outcome, @trace, @maskedText)`,
       ),
-      nextSequence: db.prepare(
-        `INSERT INTO sequences (kind, day, value) VALUES (?, ?, 1)
-         ON CONFLICT (kind, day) DO UPDATE SET value = value + 1 RETURNING value`,
-      ),
+      nextSequence: db.prepare(NEXT_SEQUENCE_SQL),
       insertAppointment: db.prepare(
         `INSERT INTO appointments (reference, conversation_id, channel, user_id, service, district, date, period, status, created_at, updated_at)
          VALUES (@reference, @conversationId, @channel, @userId, @service, @district, @date, @period, 'booked', @now, @now)`,
@@ -68,6 +69,22 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       allAppointments: db.prepare('SELECT * FROM appointments ORDER BY created_at, reference'),
       allTickets: db.prepare('SELECT * FROM tickets ORDER BY created_at, reference'),
       allHandoffs: db.prepare(`SELECT * FROM handoffs ORDER BY ${PRIORITY_ORDER}, created_at`),
+      allRatings: db.prepare('SELECT * FROM ratings ORDER BY created_at'),
+      recentClaimWait: db.prepare(
+        'SELECT AVG(claimed_at - created_at) AS wait FROM (SELECT claimed_at, created_at FROM handoffs WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20)',
+      ),
+      findHandoff: db.prepare('SELECT * FROM handoffs WHERE id = ?'),
+      touchHandoff: db.prepare(
+        "UPDATE handoffs SET last_citizen_at = @now, last_activity_at = @now WHERE id = @id AND status IN ('queued', 'claimed')",
+      ),
+      leaveHandoff: db.prepare(
+        "UPDATE handoffs SET status = 'closed', closed_at = @now, resolution = @resolution, last_activity_at = @now WHERE id = @id AND status IN ('queued', 'claimed')",
+      ),
+      insertRating: db.prepare(
+        `INSERT INTO ratings (handoff_id, conversation_id, level, comment, created_at) VALUES (@handoffId, @conversationId, @level, @comment, @now)
+         ON CONFLICT (handoff_id) DO NOTHING`,
+      ),
+      setRatingFollowUp: db.prepare('UPDATE ratings SET follow_up_reference = ? WHERE handoff_id = ?'),
       handoffQueue: db.prepare("SELECT COUNT(*) AS length, MIN(created_at) AS oldest FROM handoffs WHERE status = 'queued'"),
       insertDelivery: db.prepare(
         'INSERT INTO deliveries (key, conversation_id, reply, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING',
@@ -116,11 +133,26 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         state: JSON.stringify(done.state),
         updatedAt: c.updatedAt,
       });
-      for (const m of [turn.incoming, ...done.outgoing])
-        this.s.insertMessage.run(c.id, m.direction, m.text, m.intent, m.score, m.modelVersion, turn.now);
+      for (const m of [turn.incoming, ...done.outgoing]) this.insertMessage(c.id, m, turn.now);
       if (turn.deliveryKey && done.deliveryReply !== undefined) this.s.setDeliveryReply.run(done.deliveryReply, turn.deliveryKey);
       return done.value;
     })();
+  }
+
+  private insertMessage(conversationId: string, m: MessageLog, now: number): void {
+    this.s.insertMessage.run({
+      conversationId,
+      direction: m.direction,
+      text: m.text,
+      intent: m.intent,
+      score: m.score,
+      modelVersion: m.modelVersion,
+      now,
+      author: m.author ?? (m.direction === 'in' ? 'citizen' : 'assistant'),
+      outcome: m.outcome ?? null,
+      trace: m.trace === undefined ? null : JSON.stringify(m.trace),
+      maskedText: m.maskedText ?? null,
+    });
   }
 
   async writable(): Promise<boolean> {
@@ -167,9 +199,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   private reference(prefix: 'A' | 'T', now: number): string {
-    const day = wallClock(new Date(now)).date.replaceAll('-', '');
-    const { value } = this.s.nextSequence.get(prefix, day) as { value: number };
-    return `${prefix}${day}-${String(value).padStart(4, '0')}`;
+    return issueReference(this.s.nextSequence, prefix, now);
   }
 
   private perform(action: Action, c: Conversation, now: number): ActionResult {
@@ -213,11 +243,71 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
-        const rank = action.priority === 'urgent' ? 0 : action.priority === 'high' ? 1 : 2;
-        const { n } = this.s.queuePosition.get({ rank, now }) as { n: number };
-        return { type: 'handoff_requested', id, reason: action.reason, priority: action.priority, queuePosition: n };
+        const queuePosition = this.queuePosition(action.priority, now);
+        return {
+          type: 'handoff_requested',
+          id,
+          reason: action.reason,
+          priority: action.priority,
+          queuePosition,
+          expectedWaitMinutes: this.expectedWait(queuePosition),
+        };
+      }
+      case 'forward_to_staff': {
+        this.s.touchHandoff.run({ id: action.handoffId, now });
+        const h = this.s.findHandoff.get(action.handoffId) as { status: string; priority: Priority; created_at: number } | undefined;
+        const open = h !== undefined && (h.status === 'queued' || h.status === 'claimed');
+        const queuePosition = h?.status === 'queued' ? this.queuePosition(h.priority, h.created_at) : 0;
+        return {
+          type: 'forwarded',
+          handoffId: action.handoffId,
+          open,
+          claimed: h?.status === 'claimed',
+          queuePosition,
+          expectedWaitMinutes: this.expectedWait(queuePosition),
+        };
+      }
+      case 'leave_handoff':
+        this.s.leaveHandoff.run({ id: action.handoffId, now, resolution: SYSTEM_RESOLUTIONS.citizenLeft });
+        return { type: 'handoff_left', handoffId: action.handoffId };
+      case 'record_rating': {
+        const rating = { handoffId: action.handoffId, conversationId: c.id, level: action.level, comment: action.comment, now };
+        if (this.s.insertRating.run(rating).changes === 0) {
+          return { type: 'rating_recorded', handoffId: action.handoffId, level: action.level, followUpReference: null, duplicate: true };
+        }
+        let followUpReference: string | null = null;
+        // 不满意 or worse: someone must follow it up, so it becomes a ticket.
+        if (action.level <= 2) {
+          followUpReference = this.reference('T', now);
+          const h = this.s.findHandoff.get(action.handoffId) as { summary: string } | undefined;
+          this.s.insertTicket.run({
+            ...who,
+            reference: followUpReference,
+            kind: 'follow_up',
+            description: `好差评回访（${action.level === 1 ? '非常不满意' : '不满意'}）${action.comment ? `：${action.comment}` : ''}；原诉求：${h?.summary ?? ''}`,
+            location: null,
+            phone: null,
+          });
+          this.s.setRatingFollowUp.run(followUpReference, action.handoffId);
+        }
+        return { type: 'rating_recorded', handoffId: action.handoffId, level: action.level, followUpReference, duplicate: false };
       }
     }
+  }
+
+  private queuePosition(priority: Priority, createdAt: number): number {
+    const rank = priority === 'urgent' ? 0 : priority === 'high' ? 1 : 2;
+    return (this.s.queuePosition.get({ rank, now: createdAt }) as { n: number }).n;
+  }
+
+  /**
+   * A rough wait for the citizen: the recent average time to be claimed,
+   * per place in the queue (3 minutes each before there is any history).
+   */
+  private expectedWait(position: number): number {
+    const { wait } = this.s.recentClaimWait.get() as { wait: number | null };
+    const perPlace = wait && wait > 0 ? wait / 60_000 : 3;
+    return Math.min(120, Math.max(1, Math.ceil(perPlace * Math.max(1, position))));
   }
 
   private lookup(reference: string): ActionResult {
@@ -279,16 +369,39 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async handoffs(): Promise<HandoffRecord[]> {
-    return (this.s.allHandoffs.all() as Array<Record<string, any>>).map((r) => ({
-      id: r.id,
+    return (this.s.allHandoffs.all() as Array<Record<string, any>>).map(handoffFromRow);
+  }
+
+  async ratings(): Promise<RatingRecord[]> {
+    return (this.s.allRatings.all() as Array<Record<string, any>>).map((r) => ({
+      handoffId: r.handoff_id,
       conversationId: r.conversation_id,
-      channel: r.channel,
-      userId: r.user_id,
-      reason: r.reason,
-      priority: r.priority,
-      summary: r.summary,
-      status: r.status,
+      level: r.level,
+      comment: r.comment,
+      followUpReference: r.follow_up_reference,
       createdAt: r.created_at,
     }));
   }
+}
+
+export function handoffFromRow(r: Record<string, any>): HandoffRecord {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    channel: r.channel,
+    userId: r.user_id,
+    reason: r.reason,
+    priority: r.priority,
+    summary: r.summary,
+    status: r.status,
+    claimedBy: r.claimed_by,
+    claimedAt: r.claimed_at,
+    firstResponseAt: r.first_response_at,
+    lastCitizenAt: r.last_citizen_at,
+    lastActivityAt: r.last_activity_at,
+    closedAt: r.closed_at,
+    resolution: r.resolution,
+    callbackReference: r.callback_reference,
+    createdAt: r.created_at,
+  };
 }

@@ -64,6 +64,7 @@ beforeAll(async () => {
       WECHAT_APPID: APPID,
       WECHAT_SECRET: 'test-secret',
       WECHAT_AES_KEY: KEY,
+      WECHAT_ALLOW_PLAINTEXT: 'true',
       WECHAT_AES_KEY_PREVIOUS: OLD_KEY,
       WECHAT_API_BASE: fake.base,
       WECHAT_REPLY_DEADLINE_MS: '400',
@@ -127,6 +128,30 @@ describe('plaintext mode', () => {
       const res = await post(bad);
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body).error.code).toBe('BAD_REQUEST');
+    }
+  });
+});
+
+describe('an account configured for safe mode', () => {
+  it('refuses a plaintext message, whose signature does not cover the body', async () => {
+    const strict = await startApp({
+      clock,
+      env: { WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_SECRET: 'test-secret', WECHAT_AES_KEY: KEY, WECHAT_API_BASE: fake.base },
+    });
+    try {
+      const res = await strict.app.inject({
+        method: 'POST',
+        url: `/wechat?${signed()}`,
+        headers: { 'content-type': 'text/xml' },
+        payload: `<xml><ToUserName>gh_account</ToUserName><FromUserName>o-forged</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('BAD_REQUEST');
+      // A signature that changes length when lower-cased is refused, not a crash.
+      const odd = new URLSearchParams({ ...Object.fromEntries(signed()), signature: `İ${'a'.repeat(39)}` });
+      expect((await strict.app.inject({ method: 'GET', url: `/wechat?${odd}&echostr=x` })).statusCode).toBe(401);
+    } finally {
+      await strict.close();
     }
   });
 });

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
-import { isForUs, WechatyChannel } from '../../src/channels/wechaty/wechaty-channel.js';
+import { isForUs, roomMemberId, WechatyChannel } from '../../src/channels/wechaty/wechaty-channel.js';
 import { ConversationService } from '../../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
 import { DialogueEngine } from '../../src/dialogue/engine.js';
@@ -81,6 +81,15 @@ describe('Wechaty channel with puppet-mock', () => {
     // room.say(text, talker) mentions the asker; the mock puppet renders it as "@name " in the text.
     await expect.poll(() => got.find((m) => m.text.includes('干垃圾'))?.text, { timeout: 5000 }).toMatch(/^@市民甲/);
     expect(got.find((m) => m.text.includes('干垃圾'))?.text).not.toContain('@问政助手');
+  });
+
+  it('delivers a staff message to a contact, and to a room member with a mention', async () => {
+    const direct = inbox(citizen);
+    await channel.sendTo(citizen.id, '您好，我是人工客服张敏。');
+    await expect.poll(() => direct.some((m) => m.text === '您好，我是人工客服张敏。'), { timeout: 5000 }).toBe(true);
+    const inRoom = inbox(room);
+    await channel.sendTo(roomMemberId(room.id, citizen.id), '已为您登记。');
+    await expect.poll(() => inRoom.find((m) => m.text.includes('已为您登记'))?.text, { timeout: 5000 }).toBe('@市民甲 已为您登记。');
   });
 
   it('stays silent in a room when not mentioned', async () => {

@@ -41,6 +41,7 @@ beforeAll(async () => {
       WECHAT_APPID: APPID,
       WECHAT_SECRET: 'x',
       WECHAT_AES_KEY: KEY,
+      WECHAT_ALLOW_PLAINTEXT: 'true',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
       WECHAT_REPLY_DEADLINE_MS: '4000',
     },

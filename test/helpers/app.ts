@@ -6,13 +6,17 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
+import type { ConversationService } from '../../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
 import { loadArtifact } from '../../src/nlu/artifact.js';
 import type { NluModel } from '../../src/nlu/model.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
 import type { buildServer } from '../../src/server.js';
+import type { StaffDesk } from '../../src/staff/desk.js';
+import type { CitizenOutbox } from '../../src/staff/outbox.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import type { SqliteStore } from '../../src/storage/sqlite-store.js';
+import type { SqliteStaffStore } from '../../src/storage/staff-store.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -25,6 +29,11 @@ const behaviour = loadBehaviour('intents');
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildServer>>;
   store: SqliteStore;
+  /** Staff accounts, sessions, audit log and the handoff desk's storage. */
+  staff: SqliteStaffStore;
+  desk: StaffDesk;
+  outbox: CitizenOutbox;
+  conversations: ConversationService;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -39,7 +48,14 @@ export async function startApp(options: {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
   const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
-  const { server: app, store } = await composeApp({
+  const {
+    server: app,
+    store,
+    staff,
+    desk,
+    outbox,
+    conversations,
+  } = await composeApp({
     config,
     db,
     models: new ModelHolder(shippedModel()),
@@ -52,6 +68,10 @@ export async function startApp(options: {
   return {
     app,
     store,
+    staff,
+    desk,
+    outbox,
+    conversations,
     dbFile,
     async close() {
       await app.close();

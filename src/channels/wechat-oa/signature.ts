@@ -13,7 +13,10 @@ export function sha1Sorted(parts: readonly string[]): string {
 
 export function safeEqualHex(expected: string, given: string | undefined): boolean {
   if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(given.toLowerCase(), 'latin1'));
+  // Compare bytes of equal length only: lower-casing some characters (İ) changes the length.
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given.toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function verifySignature(token: string, q: { signature?: string; timestamp?: string; nonce?: string }): boolean {

@@ -23,6 +23,13 @@ export interface WechatWebhookOptions {
   appId: string;
   aesKey?: string;
   aesKeyPrevious?: string;
+  /**
+   * With a key set the account is in compatible or safe mode, where WeChat
+   * always sends encrypt_type=aes. A plaintext POST is then refused: its
+   * signature does not cover the body, so anyone who saw one signed URL
+   * could replay it with a forged message. Tests of plaintext mode opt in.
+   */
+  allowPlaintext?: boolean;
   replayWindowSeconds: number;
   replyDeadlineMs: number;
   conversations: ConversationService;
@@ -111,6 +118,10 @@ export function wechatWebhook(o: WechatWebhookOptions) {
           key = opened.key;
           fields = parseWechatXml(opened.xml);
         } else {
+          if (o.aesKey && !o.allowPlaintext) {
+            request.log.warn({ ip: request.ip }, 'wechat: plaintext message refused (safe mode is configured)');
+            return fail(reply, 400, 'BAD_REQUEST', 'this account uses encrypted messages; plaintext is refused');
+          }
           fields = outer;
         }
       } catch (e) {

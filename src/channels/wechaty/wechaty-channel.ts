@@ -10,7 +10,7 @@
  * server down.
  */
 import type { Logger } from 'pino';
-import { type Message, type Wechaty, WechatyBuilder, type WechatyOptions } from 'wechaty';
+import { type Contact, type Message, type Room, type Wechaty, WechatyBuilder, type WechatyOptions } from 'wechaty';
 import type { ConversationService } from '../../dialogue/conversation-service.js';
 import { repliesToText } from '../reply-text.js';
 
@@ -53,6 +53,18 @@ export function isForUs(m: { self: boolean; official: boolean; sentAt: number; s
   return !m.self && !m.official && m.sentAt >= m.startedAt - 2000;
 }
 
+/**
+ * A citizen in a room is a separate conversation from the same person in a
+ * direct chat: `roomId/contactId`. ('/' because WeChat ids contain '@':
+ * rooms end in @chatroom, WeCom contacts in @openim.)
+ */
+export const roomMemberId = (roomId: string, contactId: string) => `${roomId}/${contactId}`;
+
+export function parseUserId(userId: string): { contactId: string; roomId: string | null } {
+  const slash = userId.lastIndexOf('/');
+  return slash < 0 ? { contactId: userId, roomId: null } : { roomId: userId.slice(0, slash), contactId: userId.slice(slash + 1) };
+}
+
 export class WechatyChannel {
   private bot: Wechaty | null = null;
   private startedAt = 0;
@@ -60,11 +72,42 @@ export class WechatyChannel {
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private running = false;
+  /** Contacts and rooms that wrote to us lately, so staff replies need no lookup (bounded). */
+  private readonly seen = { contacts: new Map<string, Contact>(), rooms: new Map<string, Room>() };
+
+  private remember<T>(map: Map<string, T>, id: string, value: T): void {
+    map.delete(id);
+    map.set(id, value);
+    if (map.size > 10_000) map.delete(map.keys().next().value as string);
+  }
 
   constructor(private readonly o: WechatyChannelOptions) {}
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /**
+   * Sends a staff message to a citizen: a contact id, or `room/contact` for
+   * someone who wrote in a room (they are mentioned there).
+   */
+  async sendTo(userId: string, text: string): Promise<void> {
+    const bot = this.bot;
+    if (!bot || !this.running) throw new Error('wechaty is not running');
+    const { contactId, roomId } = parseUserId(userId);
+    const contact =
+      this.seen.contacts.get(contactId) ??
+      (await withTimeout(bot.Contact.find({ id: contactId }), this.o.sendTimeoutMs ?? 10_000, 'wechaty find contact'));
+    if (roomId) {
+      const room =
+        this.seen.rooms.get(roomId) ??
+        (await withTimeout(bot.Room.find({ id: roomId }), this.o.sendTimeoutMs ?? 10_000, 'wechaty find room'));
+      if (!room) throw new Error(`room ${roomId} not found`);
+      await withTimeout(contact ? room.say(text, contact) : room.say(text), this.o.sendTimeoutMs ?? 10_000, 'wechaty room say');
+      return;
+    }
+    if (!contact) throw new Error(`contact ${contactId} not found`);
+    await withTimeout(contact.say(text), this.o.sendTimeoutMs ?? 10_000, 'wechaty say');
   }
 
   /** Starts the bot; on failure logs and retries later. Never throws. */
@@ -129,6 +172,8 @@ export class WechatyChannel {
     const official = talker.type() === (this.bot?.Contact.Type.Official ?? -1);
     if (!isForUs({ self: message.self(), official, sentAt: message.date().getTime(), startedAt: this.startedAt })) return;
     const room = message.room();
+    this.remember(this.seen.contacts, talker.id, talker);
+    if (room) this.remember(this.seen.rooms, room.id, room);
     const isText = message.type() === (this.bot?.Message.Type.Text ?? -1);
     if (room) {
       if (!(await message.mentionSelf())) return;
@@ -136,7 +181,7 @@ export class WechatyChannel {
       if (!isText || !text) return;
       const turn = await this.o.conversations.handle({
         channel: 'wechaty',
-        userId: `${talker.id}@${room.id}`,
+        userId: roomMemberId(room.id, talker.id),
         text,
         deliveryKey: `wy:${message.id}`,
       });

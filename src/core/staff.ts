@@ -1,0 +1,132 @@
+/**
+ * The staff side: accounts, sessions, the audit log and the handoff desk's
+ * storage port. Async, like the other ports, so PostgreSQL can replace SQLite.
+ */
+import type { Channel, ConversationState } from './conversation.js';
+import type { HandoffRecord } from './stores.js';
+
+export const ROLES = ['agent', 'maintainer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** agent < maintainer < admin: each role can do what the ones before it can. */
+export const roleAtLeast = (role: Role, needed: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+export interface StaffUser {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface StaffAccount extends StaffUser {
+  passwordHash: string;
+  failedLogins: number;
+  lockedUntil: number | null;
+  disabled: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  staffId: string | null;
+  staffName: string | null;
+  action: string;
+  target: string | null;
+  details: unknown;
+}
+
+export type Delivery = 'sent' | 'pending' | 'held' | 'failed';
+
+export interface StoredMessage {
+  id: number;
+  direction: 'in' | 'out';
+  author: 'citizen' | 'assistant' | 'staff' | 'system';
+  staffId: string | null;
+  staffName: string | null;
+  text: string;
+  maskedText: string | null;
+  intent: string | null;
+  score: number | null;
+  outcome: string | null;
+  trace: unknown;
+  delivery: Delivery | null;
+  deliveryError: string | null;
+  createdAt: number;
+}
+
+export interface Note {
+  id: number;
+  staffName: string;
+  text: string;
+  at: number;
+}
+
+export interface CannedReply {
+  id: number;
+  title: string;
+  text: string;
+}
+
+/** A message the desk sends to the citizen, written in the same transaction as the change that causes it. */
+export interface OutgoingStaffMessage {
+  author: 'staff' | 'system';
+  staffId: string | null;
+  text: string;
+  delivery: Delivery;
+}
+
+export interface StaffStore {
+  // accounts
+  createUser(u: { id: string; name: string; role: Role; passwordHash: string; now: number }): Promise<void>;
+  findAccountByName(name: string): Promise<StaffAccount | null>;
+  findUser(id: string): Promise<StaffUser | null>;
+  listUsers(): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>>;
+  /** Counts a failed login; locks the account for `lockMs` once `maxFailures` is reached. */
+  loginFailed(id: string, now: number, maxFailures: number, lockMs: number): Promise<{ failedLogins: number; lockedUntil: number | null }>;
+  loginSucceeded(id: string): Promise<void>;
+  // sessions (the token is stored hashed)
+  createSession(s: { tokenHash: string; staffId: string; csrfToken: string; now: number; expiresAt: number }): Promise<void>;
+  findSession(tokenHash: string, now: number): Promise<{ user: StaffUser; csrfToken: string } | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  // audit
+  audit(e: { staffId: string | null; action: string; target?: string | null; details?: unknown; now: number }): Promise<void>;
+  auditLog(limit: number): Promise<AuditEntry[]>;
+  // handoffs
+  handoff(id: string): Promise<HandoffRecord | null>;
+  openHandoffs(): Promise<HandoffRecord[]>;
+  recentlyClosed(limit: number): Promise<HandoffRecord[]>;
+  /** Atomic: true for exactly one of several concurrent claims of a queued handoff. */
+  claim(id: string, staffId: string, now: number): Promise<boolean>;
+  /** Back to the queue; only by the holder unless `anyHolder`. */
+  release(id: string, staffId: string, anyHolder: boolean, now: number): Promise<boolean>;
+  transfer(id: string, fromStaffId: string, toStaffId: string, anyHolder: boolean, now: number): Promise<boolean>;
+  /** A staff message on an open handoff (first response time is recorded). Returns the message id. */
+  addStaffMessage(handoff: HandoffRecord, m: OutgoingStaffMessage, now: number): Promise<number>;
+  setDelivery(messageId: number, delivery: Delivery, error: string | null): Promise<void>;
+  /** The reply could not be delivered in time: the handoff becomes a callback ticket. Returns its reference. */
+  convertToCallback(handoff: HandoffRecord, description: string, now: number): Promise<string>;
+  /**
+   * Ends an open handoff (staff close, or the idle sweep), sets the
+   * conversation's next state and writes the message to the citizen, in one
+   * transaction. Null if the handoff was no longer open.
+   */
+  endHandoff(e: {
+    handoff: HandoffRecord;
+    staffId: string | null;
+    resolution: string;
+    state: ConversationState | null;
+    message: OutgoingStaffMessage;
+    now: number;
+  }): Promise<{ messageId: number } | null>;
+  /** Open handoffs with no message either way since `before`. */
+  idleHandoffs(before: number): Promise<HandoffRecord[]>;
+  messages(conversationId: string): Promise<StoredMessage[]>;
+  message(id: number): Promise<(StoredMessage & { conversationId: string }) | null>;
+  /** Staff and system messages for a web citizen after `after`; pending ones are marked sent. */
+  takeForCitizen(channel: Channel, userId: string, after: number): Promise<Array<{ id: number; author: string; text: string; at: number }>>;
+  notes(handoffId: string): Promise<Note[]>;
+  addNote(handoffId: string, staffId: string, text: string, now: number): Promise<Note>;
+  cannedReplies(): Promise<CannedReply[]>;
+  addCannedReply(title: string, text: string, now: number): Promise<CannedReply>;
+  deleteCannedReply(id: number): Promise<boolean>;
+  rating(handoffId: string): Promise<{ level: number; comment: string | null } | null>;
+}

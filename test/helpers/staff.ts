@@ -1,0 +1,45 @@
+/** Logging staff in through the real API, and calling it as them. */
+import type { FastifyInstance } from 'fastify';
+import { addStaffUser } from '../../src/staff/users.js';
+import type { TestApp } from './app.js';
+
+export interface StaffClient {
+  id: string;
+  cookie: string;
+  csrf: string;
+  get(url: string): Promise<{ statusCode: number; json: () => any }>;
+  post(url: string, body?: object): Promise<{ statusCode: number; json: () => any }>;
+}
+
+export async function login(app: FastifyInstance, name: string, password: string): Promise<StaffClient> {
+  const res = await app.inject({ method: 'POST', url: '/api/staff/login', payload: { name, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${name}: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'wz_session');
+  if (!cookie) throw new Error('no session cookie');
+  const { user, csrfToken } = res.json();
+  const headers = { cookie: `wz_session=${cookie.value}`, 'x-csrf-token': csrfToken };
+  return {
+    id: user.id,
+    cookie: cookie.value,
+    csrf: csrfToken,
+    get: (url) => app.inject({ method: 'GET', url, headers }),
+    post: (url, body) => app.inject({ method: 'POST', url, headers, ...(body ? { payload: body } : {}) }),
+  };
+}
+
+export async function staffMember(t: TestApp, name: string, role: 'agent' | 'maintainer' | 'admin'): Promise<StaffClient> {
+  const password = `${name}-password-1`;
+  await addStaffUser(t.staff, { name, role, password });
+  return login(t.app, name, password);
+}
+
+export async function say(t: TestApp, userId: string, text: string) {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text } });
+  if (res.statusCode !== 200) throw new Error(`${text}: ${res.statusCode} ${res.body}`);
+  return res.json() as { replies: Array<{ text: string }>; conversation: { state: string }; events: Array<{ type: string; id: string }> };
+}
+
+export async function poll(t: TestApp, userId: string, after = 0) {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=${userId}&after=${after}` });
+  return res.json() as { messages: Array<{ id: number; author: string; text: string }>; cursor: number };
+}
