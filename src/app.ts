@@ -3,6 +3,7 @@
  * real server; tests build the same app and inject requests.
  */
 import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
@@ -42,6 +43,9 @@ const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.ur
 
 export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   registerErrorHandler(app);
+  // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
+  await app.register(cookie);
+  app.decorateRequest('staff', null);
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready means: a model is loaded and the database takes writes.
   app.get('/readyz', async (_req, reply) => {

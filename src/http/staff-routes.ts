@@ -5,22 +5,21 @@
  * request must also carry the session's CSRF token in `x-csrf-token`;
  * every route checks the role on the server.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
-import { type Role, roleAtLeast, type StaffStore, type StaffUser } from '../core/staff.js';
+import type { Role, StaffStore } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import type { StaffAuth } from '../staff/auth.js';
 import type { StaffDesk } from '../staff/desk.js';
 import type { StaffEvents } from '../staff/events.js';
 import { addStaffUser } from '../staff/users.js';
+import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
 
-export const SESSION_COOKIE = 'wz_session';
 const MAX_REPLY = 2000;
 
 export interface StaffRouteOptions {
@@ -33,12 +32,6 @@ export interface StaffRouteOptions {
   cookieSecure: 'auto' | 'true' | 'false';
   loginPerMinute?: number;
   clock: () => Date;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    staff: StaffUser | null;
-  }
 }
 
 const CONSOLE_FILE = new URL('../console/console.html', import.meta.url);
@@ -75,9 +68,7 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 
 export function staffRoutes(o: StaffRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    await app.register(cookie);
     await app.register(rateLimit, { global: false, timeWindow: 60_000 });
-    app.decorateRequest('staff', null);
     const page = consolePage();
 
     app.get('/console', async (_req, reply) => {
@@ -92,22 +83,7 @@ export function staffRoutes(o: StaffRouteOptions) {
         .send(page.html);
     });
 
-    const csrfOk = (given: unknown, expected: string) => {
-      if (typeof given !== 'string') return false;
-      const a = Buffer.from(given, 'utf8');
-      const b = Buffer.from(expected, 'utf8');
-      return a.length === b.length && timingSafeEqual(a, b);
-    };
-
-    /** Session → role → CSRF (for anything that changes state). */
-    const guard = (role: Role) => async (request: FastifyRequest) => {
-      const session = await o.auth.session(request.cookies[SESSION_COOKIE]);
-      if (!session) throw new AppError('UNAUTHENTICATED');
-      if (!roleAtLeast(session.user.role, role)) throw new AppError('FORBIDDEN');
-      if (request.method !== 'GET' && !csrfOk(request.headers['x-csrf-token'], session.csrfToken)) throw new AppError('CSRF_REJECTED');
-      request.staff = session.user;
-    };
-    const me = (request: FastifyRequest) => request.staff as StaffUser;
+    const guard = (role: Role) => requireStaff(o.auth, role);
 
     const loginLimit = app.createRateLimit({ max: o.loginPerMinute ?? 10, keyGenerator: (req) => `login:${req.ip}` });
     app.post<{ Body: { name: string; password: string } }>(
