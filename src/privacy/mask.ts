@@ -41,8 +41,16 @@ export function maskPersonalData(text: string): string {
 export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return value;
+  // An error's message and stack can quote input; keep the shape pino's err serializer gives.
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { type: value.name, message: maskPersonalData(value.message), stack: maskPersonalData(value.stack ?? ''), ...(code ? { code } : {}) };
+  }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  // Class instances (Fastify's request and reply) are left to pino's serializers,
+  // which pick safe fields; copying them into plain objects would lose those fields.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
   return out;

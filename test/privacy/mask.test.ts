@@ -48,4 +48,23 @@ describe('the application logger', () => {
     expect(line).toContain('139****5678');
     expect(line).toContain('[redacted]');
   });
+
+  it('masks what an error says, and keeps the request line of an HTTP log', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (l: string) => lines.push(l) });
+    log.error({ err: new Error('bad phone 13912345678') }, 'failed');
+    expect(lines.join('')).not.toContain('13912345678');
+    expect(lines.join('')).toContain('139****5678');
+
+    const Fastify = (await import('fastify')).default;
+    const httpLines: string[] = [];
+    const app = Fastify({ loggerInstance: createLogger('info', { write: (l: string) => httpLines.push(l) }) });
+    app.get('/ping', async () => 'pong');
+    await app.inject({ method: 'GET', url: '/ping' });
+    await app.close();
+    const incoming = httpLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'incoming request');
+    expect(incoming.req).toMatchObject({ method: 'GET', url: '/ping' });
+    const completed = httpLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request completed');
+    expect(completed.res).toMatchObject({ statusCode: 200 });
+  });
 });
