@@ -15,11 +15,13 @@ import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
+import { RetentionJob } from './privacy/retention.js';
 import { buildServer } from './server.js';
 import { StaffAuth } from './staff/auth.js';
 import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { CitizenOutbox } from './staff/outbox.js';
+import { SqlitePrivacyStore } from './storage/privacy-store.js';
 import type { Db } from './storage/sqlite.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { SqliteStaffStore } from './storage/staff-store.js';
@@ -127,6 +129,16 @@ export async function composeApp(o: {
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
   desk.start();
-  server.addHook('onClose', async () => desk.stop());
+  const retention = new RetentionJob({
+    store: new SqlitePrivacyStore(o.db),
+    days: c.RETENTION_DAYS,
+    clock,
+    log: o.log.child({ module: 'privacy' }),
+  });
+  retention.start();
+  server.addHook('onClose', async () => {
+    desk.stop();
+    retention.stop();
+  });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

@@ -78,6 +78,8 @@ export const configSchema = z.object({
   STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
   /** A handed-off conversation with no message either way for this long goes back to the assistant. */
   HANDOFF_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  /** Conversation text older than this many days is erased by the retention job (0 keeps it forever). */
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(180),
   /** Staff sessions last this long. */
   STAFF_SESSION_HOURS: z.coerce.number().positive().default(12),
   /** Failed logins in a row before an account is locked, and for how long. */

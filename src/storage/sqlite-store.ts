@@ -18,6 +18,7 @@ import {
   type TokenCache,
   type TurnCommit,
 } from '../core/stores.js';
+import { SqlitePrivacyStore } from './privacy-store.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
 import type { Db } from './sqlite.js';
 
@@ -34,7 +35,10 @@ const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 EL
 export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache {
   private readonly s;
 
+  private readonly privacy: SqlitePrivacyStore;
+
   constructor(private readonly db: Db) {
+    this.privacy = new SqlitePrivacyStore(db);
     this.s = {
       findConversation: db.prepare('SELECT * FROM conversations WHERE channel = ? AND user_id = ?'),
       upsertConversation: db.prepare(
@@ -91,17 +95,6 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       ),
       setDeliveryReply: db.prepare('UPDATE deliveries SET reply = ? WHERE key = ?'),
       findDelivery: db.prepare('SELECT reply FROM deliveries WHERE key = ?'),
-      deleteMessages: db.prepare(
-        'DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE channel = ? AND user_id = ?)',
-      ),
-      deleteConversation: db.prepare('DELETE FROM conversations WHERE channel = ? AND user_id = ?'),
-      anonymiseAppointments: db.prepare(
-        "UPDATE appointments SET user_id = '(forgotten)', updated_at = ? WHERE channel = ? AND user_id = ?",
-      ),
-      anonymiseTickets: db.prepare(
-        "UPDATE tickets SET user_id = '(forgotten)', phone = NULL, updated_at = ? WHERE channel = ? AND user_id = ?",
-      ),
-      anonymiseHandoffs: db.prepare("UPDATE handoffs SET user_id = '(forgotten)' WHERE channel = ? AND user_id = ?"),
       getToken: db.prepare('SELECT token, expires_at FROM channel_tokens WHERE name = ?'),
       putToken: db.prepare(
         'INSERT INTO channel_tokens (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at',
@@ -173,16 +166,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async forgetUser(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }> {
-    return this.db.transaction(() => {
-      const now = Date.now();
-      const messages = this.s.deleteMessages.run(channel, userId).changes;
-      const conversations = this.s.deleteConversation.run(channel, userId).changes;
-      const anonymised =
-        this.s.anonymiseAppointments.run(now, channel, userId).changes +
-        this.s.anonymiseTickets.run(now, channel, userId).changes +
-        this.s.anonymiseHandoffs.run(channel, userId).changes;
-      return { conversations, messages, anonymised };
-    })();
+    return this.privacy.forgetCitizen(channel, userId, Date.now());
   }
 
   async get(name: string): Promise<{ token: string; expiresAt: number } | null> {
