@@ -208,4 +208,20 @@ export const MIGRATIONS: readonly string[] = [
     force_reason TEXT
   );
   `,
+  `
+  -- Review queue: which message texts a maintainer has labelled. The label
+  -- itself lives in corpus/reviewed/ (versioned with the corpus); this row
+  -- keeps the text out of the queue, makes two maintainers labelling the
+  -- same item at once safe (the second is refused), and says who did it.
+  -- text_key is the normalised masked text (src/review/review-key.ts).
+  CREATE TABLE review_labels (
+    text_key TEXT PRIMARY KEY,
+    group_key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    staff_id TEXT,
+    by_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX review_labels_by_group ON review_labels (group_key);
+  `,
 ];
