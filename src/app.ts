@@ -59,7 +59,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.metrics()));
   }
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(chatPage));
-  await app.register(parseRoutes(deps.models));
+  await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE));
   if (deps.conversations) {
     await app.register(
       messageRoutes({

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Web channel: messages per client IP per minute (several citizens may share an IP). */
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** POST /api/v1/parse (public): requests per client IP per minute. */
+  RATE_LIMIT_PARSE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** WeChat Official Account: the Token set in the account's server configuration. Enables the channel. */
   WECHAT_TOKEN: z.string().min(3).max(32).optional(),
   /** WeChat Official Account AppID (wx…). */

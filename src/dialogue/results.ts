@@ -15,7 +15,7 @@ const TICKET_STATUS: Record<string, string> = { open: '已受理，等待处理'
 
 export function describeReference(b: Behaviour, r: ActionResult): string {
   if (r.type === 'reference_missing')
-    return `没有查到编号 ${r.reference} 的记录，请核对编号是否正确（预约号以 A 开头，工单号以 T 开头）。如有疑问可拨打 12345。`;
+    return `没有查到您名下编号 ${r.reference} 的记录，请核对编号是否正确（预约号以 A 开头，工单号以 T 开头）。只能查询您本人在本渠道办理的事项；如有疑问可拨打 12345。`;
   if (r.type !== 'reference_found') return '查询失败，请稍后再试。';
   if (r.kind === 'appointment') {
     const d = r.details;

@@ -1,5 +1,6 @@
 /** POST /api/v1/parse — the understanding step over HTTP. */
-import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 
@@ -12,9 +13,21 @@ const parseBody = {
   properties: { text: { type: 'string' } },
 } as const;
 
-export function parseRoutes(models: ModelHolder) {
+/** `perIpPerMinute`: the endpoint is public (for trying the model), so one client cannot monopolise the CPU. */
+export function parseRoutes(models: ModelHolder, perIpPerMinute = 600) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.post<{ Body: { text: string } }>('/api/v1/parse', { schema: { body: parseBody } }, async (request) => {
+    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    const perIp = app.createRateLimit({ max: perIpPerMinute, keyGenerator: (req) => `parse:${req.ip}` });
+    const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const limit = await perIp(request);
+      if (!limit.isAllowed && limit.isExceeded) {
+        return reply
+          .status(429)
+          .header('retry-after', Math.ceil(limit.ttl / 1000))
+          .send({ error: { code: 'RATE_LIMITED', message: 'Too many requests; try again in a minute' } });
+      }
+    };
+    app.post<{ Body: { text: string } }>('/api/v1/parse', { schema: { body: parseBody }, preHandler }, async (request) => {
       const { text } = request.body;
       if (!text.trim()) throw new AppError('TEXT_REQUIRED');
       if (text.length > MAX_TEXT_LENGTH) throw new AppError('TEXT_TOO_LONG', `Field "text" is longer than ${MAX_TEXT_LENGTH} characters`);

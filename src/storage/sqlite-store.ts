@@ -223,7 +223,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         return { type: 'ticket_created', reference, kind: action.kind };
       }
       case 'lookup_reference':
-        return this.lookup(action.reference);
+        return this.lookup(action.reference, c);
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
@@ -294,9 +294,15 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
     return Math.min(120, Math.max(1, Math.ceil(perPlace * Math.max(1, position))));
   }
 
-  private lookup(reference: string): ActionResult {
+  /**
+   * Only the citizen's own records, on the channel they used: references are
+   * sequential, so answering anyone would let a stranger enumerate other
+   * people's appointments. Someone else's number reads as not found.
+   */
+  private lookup(reference: string, c: Conversation): ActionResult {
+    const own = (r: Record<string, string> | undefined) => (r && r.channel === c.channel && r.user_id === c.userId ? r : undefined);
     if (reference.startsWith('A')) {
-      const a = this.s.findAppointment.get(reference) as Record<string, string> | undefined;
+      const a = own(this.s.findAppointment.get(reference) as Record<string, string> | undefined);
       if (a)
         return {
           type: 'reference_found',
@@ -306,7 +312,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
           details: { service: a.service ?? null, district: a.district ?? null, date: a.date ?? null, period: a.period ?? null },
         };
     } else {
-      const t = this.s.findTicket.get(reference) as Record<string, string> | undefined;
+      const t = own(this.s.findTicket.get(reference) as Record<string, string> | undefined);
       if (t)
         return {
           type: 'reference_found',

@@ -3,7 +3,7 @@
  * brings its schema up to date. WAL mode: readers never block the writer,
  * and a crash loses nothing that was committed.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
@@ -13,6 +13,8 @@ export type Db = Database.Database;
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // Citizens' personal data: readable by the service's user only, whatever the umask.
+  if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -42,5 +44,6 @@ function migrate(db: Db): void {
 export async function backupDatabase(db: Db, destination: string): Promise<number> {
   mkdirSync(path.dirname(destination), { recursive: true });
   const result = await db.backup(destination);
+  chmodSync(destination, 0o600);
   return result.totalPages;
 }

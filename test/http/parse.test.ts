@@ -23,6 +23,19 @@ describe('POST /api/v1/parse', () => {
     expect(body.entities.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['date', 'period', 'district']));
   });
 
+  it('limits requests per client with a 429 RATE_LIMITED', async () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/wz-unused', LOG_LEVEL: 'silent', RATE_LIMIT_PARSE_PER_MINUTE: '3' });
+    const limited = await buildServer({ config, models: new ModelHolder(await tinyModel()) }, { logger: false });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++)
+        codes.push((await limited.inject({ method: 'POST', url: '/api/v1/parse', payload: { text: '你好' } })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers a missing text with 400 BAD_REQUEST', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/parse', payload: { txt: 'x' } });
     expect(res.statusCode).toBe(400);

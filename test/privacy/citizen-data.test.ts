@@ -118,3 +118,20 @@ describe('retention', () => {
     }
   });
 });
+
+describe('reference numbers', () => {
+  it("tell a citizen about their own appointment only; another person's number reads as not found", async () => {
+    const t = await startApp({ clock: () => new Date('2026-11-25T10:00:00+08:00') });
+    try {
+      for (const text of ['我想预约办事', '社保卡', '徐汇', '下周一下午', '是的']) await say(t, 'owner', text);
+      const [appointment] = await t.store.appointments();
+      const reference = appointment?.reference as string;
+      expect((await say(t, 'owner', `查询进度 ${reference}`)).replies.map((r) => r.text).join('')).toContain('已预约');
+      const stranger = (await say(t, 'stranger', `查询进度 ${reference}`)).replies.map((r) => r.text).join('');
+      expect(stranger).toContain(`没有查到您名下编号 ${reference}`);
+      expect(stranger).not.toContain('徐汇');
+    } finally {
+      await t.close();
+    }
+  });
+});

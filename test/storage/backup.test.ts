@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,9 @@ describe('npm run db:backup', () => {
       });
       expect(stdout).toMatch(/backed up/);
       expect(existsSync(out)).toBe(true);
+      // Personal data: the copy and the live file are readable by the service's user only.
+      expect(statSync(out).mode & 0o777).toBe(0o600);
+      expect(statSync(t.dbFile).mode & 0o777).toBe(0o600);
       const copy = openDatabase(out);
       expect(await new SqliteStore(copy).appointments()).toMatchObject([
         { service: 'residence_permit', district: '浦东新区', date: '2026-12-02' },
