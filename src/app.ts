@@ -15,6 +15,7 @@ import type { Behaviour } from './dialogue/definitions.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
+import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   wechatApi?: WechatApiClient;
   /** The staff console and its API. */
   staff?: StaffRouteOptions;
+  /** The review queue for maintainers (/api/staff/review, /console/review). */
+  review?: ReviewRouteOptions;
   /** What staff sent a web-chat citizen (polled by the chat page). */
   citizenInbox?: CitizenInbox;
 }
@@ -71,6 +74,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     );
   }
   if (deps.staff) await app.register(staffRoutes(deps.staff));
+  if (deps.review) await app.register(reviewRoutes(deps.review));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;

@@ -16,12 +16,16 @@ import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
 import { RetentionJob } from './privacy/retention.js';
+import { pickableIntents } from './review/labels.js';
+import { ReviewCorpus } from './review/review-corpus.js';
+import { ReviewService } from './review/review-service.js';
 import { buildServer } from './server.js';
 import { StaffAuth } from './staff/auth.js';
 import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import { SqlitePrivacyStore } from './storage/privacy-store.js';
+import { SqliteReviewStore } from './storage/review-store.js';
 import type { Db } from './storage/sqlite.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { SqliteStaffStore } from './storage/staff-store.js';
@@ -104,6 +108,16 @@ export async function composeApp(o: {
     maxFailures: c.LOGIN_MAX_FAILURES,
     lockMinutes: c.LOGIN_LOCK_MINUTES,
   });
+  // Labels go to the corpus the server was configured with (CORPUS_DIR), versioned with it.
+  const review = new ReviewService({
+    store: new SqliteReviewStore(o.db),
+    corpus: new ReviewCorpus(c.CORPUS_DIR),
+    knownIntents: () => pickableIntents(o.models.current?.manifest.intents ?? []),
+    modelVersion: () => o.models.version,
+    audit: (e) => staff.audit(e),
+    clock,
+    lowConfidence: c.REVIEW_LOW_CONFIDENCE,
+  });
   const server = await buildServer(
     {
       config: c,
@@ -125,6 +139,7 @@ export async function composeApp(o: {
         cookieSecure: c.COOKIE_SECURE,
         clock,
       },
+      review: { auth, review },
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );

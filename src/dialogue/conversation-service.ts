@@ -144,6 +144,9 @@ export class ConversationService {
           maskedText: maskPersonalData(message.text),
           trace: {
             alternatives: parse.alternatives.slice(0, 3),
+            // Where the conversation stood when the message came: inside a form a
+            // None parse is usually a slot answer, not a misunderstanding (review).
+            stage: conversation.state.status,
             entities: parse.entities.map((e) => ({ type: e.type, text: maskPersonalData(e.text) })),
             slots: Object.fromEntries(Object.entries(step.state.form?.slots ?? {}).map(([k, v]) => [k, maskPersonalData(v)])),
             ...(message.intent ? { chosen: message.intent } : {}),
