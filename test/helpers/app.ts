@@ -44,6 +44,8 @@ export async function startApp(options: {
   clock: () => Date;
   env?: Record<string, string>;
   wrapStore?: (s: SqliteStore) => SqliteStore;
+  /** Another model than the shipped one (e.g. a tiny model a test retrains and swaps). */
+  models?: ModelHolder;
 }): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
@@ -58,7 +60,7 @@ export async function startApp(options: {
   } = await composeApp({
     config,
     db,
-    models: new ModelHolder(shippedModel()),
+    models: options.models ?? new ModelHolder(shippedModel()),
     behaviour,
     log: pino({ level: 'silent' }),
     clock: options.clock,
