@@ -48,7 +48,15 @@ runCli(async () => {
   const config = cliConfig();
   const db = openDatabase(config.databaseFile);
   try {
-    const user = await addStaffUser(new SqliteStaffStore(db), { name: values.name, role: values.role, password });
+    const staff = new SqliteStaffStore(db);
+    const user = await addStaffUser(staff, { name: values.name, role: values.role, password });
+    await staff.audit({
+      staffId: null,
+      action: 'user_add',
+      target: user.id,
+      details: { name: user.name, role: user.role, via: 'cli' },
+      now: Date.now(),
+    });
     console.log(`created ${user.role} "${user.name}" (${user.id})`);
   } finally {
     db.close();

@@ -49,6 +49,12 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
   await app.register(cookie);
   app.decorateRequest('staff', null);
+  // Baseline headers on every response (the console adds its own CSP).
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
+    reply.header('referrer-policy', 'same-origin');
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready means: a model is loaded and the database takes writes.
   app.get('/readyz', async (_req, reply) => {

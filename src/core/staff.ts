@@ -79,10 +79,12 @@ export interface StaffStore {
   createUser(u: { id: string; name: string; role: Role; passwordHash: string; now: number }): Promise<void>;
   findAccountByName(name: string): Promise<StaffAccount | null>;
   findUser(id: string): Promise<StaffUser | null>;
-  listUsers(): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>>;
+  listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>>;
   /** Counts a failed login; locks the account for `lockMs` once `maxFailures` is reached. */
   loginFailed(id: string, now: number, maxFailures: number, lockMs: number): Promise<{ failedLogins: number; lockedUntil: number | null }>;
   loginSucceeded(id: string): Promise<void>;
+  /** Admin changes to an account; disabling ends its sessions, a new password ends them too. */
+  updateUser(id: string, change: { disabled?: boolean; unlock?: boolean; passwordHash?: string }): Promise<boolean>;
   // sessions (the token is stored hashed)
   createSession(s: { tokenHash: string; staffId: string; csrfToken: string; now: number; expiresAt: number }): Promise<void>;
   findSession(tokenHash: string, now: number): Promise<{ user: StaffUser; csrfToken: string } | null>;

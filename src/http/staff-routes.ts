@@ -17,7 +17,8 @@ import type { ModelHolder } from '../nlu/model-holder.js';
 import type { StaffAuth } from '../staff/auth.js';
 import type { StaffDesk } from '../staff/desk.js';
 import type { StaffEvents } from '../staff/events.js';
-import { addStaffUser } from '../staff/users.js';
+import { hashPassword } from '../staff/passwords.js';
+import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
 
 const MAX_REPLY = 2000;
@@ -139,7 +140,7 @@ export function staffRoutes(o: StaffRouteOptions) {
         .map(([level, label]) => ({ level: Number(level), label }))
         .sort((a, b) => b.level - a.level),
       slaSeconds: o.slaSeconds,
-      agents: (await o.staff.listUsers()).filter((u) => !u.disabled).map(({ id, name, role }) => ({ id, name, role })),
+      agents: (await o.staff.listUsers(o.clock().getTime())).filter((u) => !u.disabled).map(({ id, name, role }) => ({ id, name, role })),
       modelVersion: o.models.current?.version ?? null,
     }));
 
@@ -236,7 +237,7 @@ export function staffRoutes(o: StaffRouteOptions) {
       },
     );
 
-    app.get('/api/staff/users', { preHandler: guard('admin') }, async () => ({ users: await o.staff.listUsers() }));
+    app.get('/api/staff/users', { preHandler: guard('admin') }, async () => ({ users: await o.staff.listUsers(o.clock().getTime()) }));
     app.post<{ Body: { name: string; role: string; password: string } }>(
       '/api/staff/users',
       {
@@ -259,6 +260,40 @@ export function staffRoutes(o: StaffRouteOptions) {
           now: o.clock().getTime(),
         });
         return { user };
+      },
+    );
+    app.post<{ Params: { id: string }; Body: { disabled?: boolean; unlock?: boolean; password?: string } }>(
+      '/api/staff/users/:id',
+      {
+        preHandler: guard('admin'),
+        schema: {
+          params: idParam,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { disabled: { type: 'boolean' }, unlock: { type: 'boolean' }, password: text(256) },
+          },
+        },
+      },
+      async (request) => {
+        const { disabled, unlock, password } = request.body;
+        if (password !== undefined && [...password].length < MIN_PASSWORD_LENGTH)
+          throw new AppError('BAD_REQUEST', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+        if (disabled && request.params.id === me(request).id) throw new AppError('BAD_REQUEST', 'You cannot disable your own account');
+        const changed = await o.staff.updateUser(request.params.id, {
+          disabled,
+          unlock,
+          passwordHash: password === undefined ? undefined : await hashPassword(password),
+        });
+        if (!changed) throw new AppError('NOT_FOUND', `No staff member ${request.params.id}`);
+        await o.staff.audit({
+          staffId: me(request).id,
+          action: 'user_change',
+          target: request.params.id,
+          details: { disabled, unlock, password: password === undefined ? undefined : 'changed' },
+          now: o.clock().getTime(),
+        });
+        return { user: (await o.staff.listUsers(o.clock().getTime())).find((u) => u.id === request.params.id) };
       },
     );
     app.get<{ Querystring: { limit?: number } }>(

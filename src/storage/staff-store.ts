@@ -41,6 +41,9 @@ export class SqliteStaffStore implements StaffStore {
          WHERE id = @id RETURNING failed_logins, locked_until`,
       ),
       loginSucceeded: p('UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
+      setDisabled: p('UPDATE staff_users SET disabled = ? WHERE id = ?'),
+      setPassword: p('UPDATE staff_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?'),
+      endSessions: p('DELETE FROM staff_sessions WHERE staff_id = ?'),
       createSession: p(
         'INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES (@tokenHash, @staffId, @csrfToken, @now, @expiresAt)',
       ),
@@ -133,8 +136,7 @@ export class SqliteStaffStore implements StaffStore {
     return (this.s.user.get(id) as StaffUser | undefined) ?? null;
   }
 
-  async listUsers(): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
-    const now = Date.now();
+  async listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
     return (this.s.users.all() as Row[]).map((r) => ({
       id: r.id,
       name: r.name,
@@ -147,6 +149,17 @@ export class SqliteStaffStore implements StaffStore {
   async loginFailed(id: string, now: number, maxFailures: number, lockMs: number) {
     const r = this.s.loginFailed.get({ id, max: maxFailures, lockUntil: now + lockMs }) as Row;
     return { failedLogins: r.failed_logins as number, lockedUntil: r.locked_until as number | null };
+  }
+
+  async updateUser(id: string, change: { disabled?: boolean; unlock?: boolean; passwordHash?: string }): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.s.user.get(id)) return false;
+      if (change.disabled !== undefined) this.s.setDisabled.run(change.disabled ? 1 : 0, id);
+      if (change.unlock) this.s.loginSucceeded.run(id);
+      if (change.passwordHash) this.s.setPassword.run(change.passwordHash, id);
+      if (change.disabled || change.passwordHash) this.s.endSessions.run(id);
+      return true;
+    })();
   }
 
   async loginSucceeded(id: string): Promise<void> {

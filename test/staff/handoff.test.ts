@@ -176,6 +176,25 @@ describe('staff security', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/staff/queue' })).json().error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('lets an admin unlock, reset and disable accounts; disabling ends the sessions at once', async () => {
+    const admin = await staffMember(t, 'boss', 'admin');
+    const agent = await staffMember(t, 'zhangmin', 'agent');
+    const attempt = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/staff/login', payload: { name: 'zhangmin', password } });
+    for (let i = 0; i < 5; i++) await attempt('wrong-password');
+    // (Logins are also limited to 10 a minute per IP; this test stays within it.)
+    expect((await admin.get('/api/staff/users')).json().users.find((u: { id: string }) => u.id === agent.id)).toMatchObject({ locked: true });
+    expect((await admin.post(`/api/staff/users/${agent.id}`, { unlock: true })).json().user).toMatchObject({ locked: false });
+    expect((await attempt('zhangmin-password-1')).statusCode).toBe(200);
+    expect((await admin.post(`/api/staff/users/${agent.id}`, { password: 'a-new-password-2' })).statusCode).toBe(200);
+    expect((await attempt('a-new-password-2')).statusCode).toBe(200);
+    expect((await admin.post(`/api/staff/users/${agent.id}`, { disabled: true })).json().user).toMatchObject({ disabled: true });
+    expect((await agent.get('/api/staff/queue')).statusCode).toBe(401);
+    expect((await attempt('a-new-password-2')).statusCode).toBe(401);
+    expect((await agent.post(`/api/staff/users/${admin.id}`, { disabled: true })).statusCode).toBe(401);
+    expect((await t.staff.auditLog(50)).filter((e) => e.action === 'user_change')).toHaveLength(3);
+  });
+
   it('locks an account after repeated failed logins, even against the right password', async () => {
     await staffMember(t, 'zhangmin', 'agent');
     const attempt = (password: string) =>
