@@ -80,9 +80,9 @@ const latest = (w: Wording) => w.messages[0]?.at ?? 0;
 /** Every message of a group, newest first. */
 export const messagesOf = (g: ReviewGroup): ReviewCandidate[] => g.wordings.flatMap((w) => w.messages).sort((a, b) => b.at - a.at);
 
-/** The most frequent exact text of a wording (what a person typed most often). */
+/** The most frequent exact text of a wording (what people typed most often; on a tie, the earliest). */
 export function wordingText(w: Wording): string {
-  return mostFrequent(w.messages.map((m) => m.text.trim())) ?? '';
+  return mostFrequent(w.messages.map((m) => m.text.trim()).reverse()) ?? '';
 }
 
 export function presentGroup(g: ReviewGroup): ReviewItem {

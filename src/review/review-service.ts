@@ -10,7 +10,7 @@ import { textKey } from '../nlu/reviewed.js';
 import { groupCandidates, presentGroup, type ReviewGroup, type ReviewItem, wordingText } from './group.js';
 import { labelText, parseLabel } from './labels.js';
 import type { CorpusLine, ReviewCorpus } from './review-corpus.js';
-import { itemId } from './review-key.js';
+import { itemId, reviewKey } from './review-key.js';
 
 const DAY_MS = 86_400_000;
 // A handoff this soon after a message is taken to follow from it.
@@ -82,6 +82,11 @@ export class ReviewService {
     };
   }
 
+  /** The intents a label may name (what the serving model knows). */
+  intents(): string[] {
+    return this.d.knownIntents();
+  }
+
   /** Every item in the queue, presented (what review:export writes). */
   async items(days = 30): Promise<ReviewItem[]> {
     return (await this.groups(days)).map(presentGroup);
@@ -94,10 +99,15 @@ export class ReviewService {
    * leak the test split into training; when nothing else is left the label
    * is refused.
    */
-  async label(key: string, rawLabel: string, who: Reviewer, o: { note?: string; via: 'console' | 'import' }): Promise<LabelResult> {
+  async label(
+    key: string,
+    rawLabel: string,
+    who: Reviewer,
+    o: { note?: string; via: 'console' | 'import' /** The exported text, to find the item if new traffic regrouped it. */; text?: string },
+  ): Promise<LabelResult> {
     const label = parseLabel(rawLabel, this.d.knownIntents());
     if (typeof label === 'string') throw new AppError('UNKNOWN_INTENT', label);
-    const group = await this.find(key);
+    const group = await this.find(key, o.text);
     if (!group) throw new AppError('NOT_FOUND', 'This item is not in the review queue (labelled already, or its messages were deleted)');
     const heldout = this.d.corpus.heldoutKeys();
     const texts = group.wordings.map(wordingText);
@@ -144,10 +154,18 @@ export class ReviewService {
     return { key: group.id, label: name, count, file, written: writing.length, skipped };
   }
 
-  /** The group an id names: its representative's, or (after the representative changed) any of its wordings'. */
-  private async find(key: string): Promise<ReviewGroup | undefined> {
+  /**
+   * The group an id names: its representative's, or (after the
+   * representative changed) any of its wordings', or the one holding `text`.
+   */
+  private async find(key: string, text?: string): Promise<ReviewGroup | undefined> {
     const groups = await this.groups(365);
-    return groups.find((g) => g.id === key) ?? groups.find((g) => g.wordings.some((w) => itemId(w.key) === key));
+    const wordingKey = text === undefined ? null : reviewKey(text);
+    return (
+      groups.find((g) => g.id === key) ??
+      groups.find((g) => g.wordings.some((w) => itemId(w.key) === key)) ??
+      groups.find((g) => g.wordings.some((w) => w.key === wordingKey))
+    );
   }
 
   private async groups(days: number): Promise<ReviewGroup[]> {
