@@ -5,8 +5,6 @@
  * request must also carry the session's CSRF token in `x-csrf-token`;
  * every route checks the role on the server.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../core/errors.js';
@@ -19,6 +17,7 @@ import type { StaffDesk } from '../staff/desk.js';
 import type { StaffEvents } from '../staff/events.js';
 import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
+import { loadHtmlPage, sendHtmlPage } from './html-page.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
 
 const MAX_REPLY = 2000;
@@ -37,51 +36,18 @@ export interface StaffRouteOptions {
 
 const CONSOLE_FILE = new URL('../console/console.html', import.meta.url);
 
-/** The console page with a Content-Security-Policy that allows exactly its own inline script and style blocks. */
-function consolePage(): { html: string; csp: string } | null {
-  if (!existsSync(CONSOLE_FILE)) return null;
-  const html = readFileSync(CONSOLE_FILE, 'utf8');
-  const hashes = (tag: string) =>
-    [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))]
-      .filter((m) => !/\ssrc=/.test(m[0].slice(0, m[0].indexOf('>'))))
-      .map(
-        (m) =>
-          `'sha256-${createHash('sha256')
-            .update(m[1] ?? '')
-            .digest('base64')}'`,
-      )
-      .join(' ');
-  const csp = [
-    "default-src 'self'",
-    `script-src 'self' ${hashes('script')}`,
-    `style-src 'self' ${hashes('style')}`,
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-  ].join('; ');
-  return { html, csp };
-}
-
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 
 export function staffRoutes(o: StaffRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     await app.register(rateLimit, { global: false, timeWindow: 60_000 });
-    const page = consolePage();
+    // Served with a CSP that allows exactly its own inline script and style blocks.
+    const page = loadHtmlPage(CONSOLE_FILE);
 
     app.get('/console', async (_req, reply) => {
       if (!page) throw new AppError('NOT_FOUND', 'The console page is not installed');
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .header('content-security-policy', page.csp)
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff')
-        .send(page.html);
+      return sendHtmlPage(reply, page);
     });
 
     const guard = (role: Role) => requireStaff(o.auth, role);
