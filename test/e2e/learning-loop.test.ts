@@ -147,7 +147,9 @@ describe('the learning loop', () => {
     expect(result.regression.current?.accuracy).toBe(0);
     expect(result.heldout.candidate.accuracy).toBeGreaterThanOrEqual(result.heldout.current?.accuracy ?? 1);
     await vi.waitFor(() => expect(holder.version).toBe(result.candidate), { timeout: 20_000, interval: 20 });
-    await setTimeout(300);
+    // Keep the load going until the new model has answered some of it.
+    await vi.waitFor(() => expect(outcomes.versions.has(result.candidate)).toBe(true), { timeout: 10_000, interval: 20 });
+    await setTimeout(200);
     stop = true;
     await Promise.all(load);
     console.log(`learning loop: ${outcomes.ok} messages during retrain and swap, 0 failed, slowest ${Math.round(outcomes.slowestMs)} ms`);
