@@ -182,6 +182,16 @@ describe('the review queue', () => {
     expect((await queue(li)).items.some((i) => i.text === '非常不满意')).toBe(false);
   });
 
+  it('leaves out answers to a form, which parse poorly on their own by design', async () => {
+    await say(t, 'c1', '我要预约');
+    // Alone, 上午 parses as a greeting with a low score; here it answers the form.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/parse', payload: { text: '上午' } })).json().score).toBeLessThan(0.6);
+    expect((await say(t, 'c1', '上午')).conversation.state).toBe('form');
+    await say(t, 'c2', '怎么养猫');
+    const li = await staffMember(t, 'li', 'maintainer');
+    expect((await queue(li)).items.map((i) => i.text)).toEqual(['怎么养猫']);
+  });
+
   it('serves the review page with a CSP that allows only its own script and style', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/console/review' });
     expect(res.statusCode).toBe(200);
