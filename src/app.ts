@@ -9,9 +9,11 @@ import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
 import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
+import type { AnalyticsQuery } from './core/analytics.js';
 import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
+import { analyticsRoutes } from './http/analytics-routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   review?: ReviewRouteOptions;
   /** What staff sent a web-chat citizen (polled by the chat page). */
   citizenInbox?: CitizenInbox;
+  /** Service analytics (dashboard and JSON) for maintainers; needs `staff` for sessions. */
+  analytics?: AnalyticsQuery;
 }
 
 const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
@@ -79,7 +83,10 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
       }),
     );
   }
-  if (deps.staff) await app.register(staffRoutes(deps.staff));
+  if (deps.staff) {
+    await app.register(staffRoutes(deps.staff));
+    if (deps.analytics) await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock }));
+  }
   if (deps.review) await app.register(reviewRoutes(deps.review));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {

@@ -24,6 +24,7 @@ import { StaffAuth } from './staff/auth.js';
 import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { CitizenOutbox } from './staff/outbox.js';
+import { SqliteAnalyticsStore } from './storage/analytics-store.js';
 import { SqlitePrivacyStore } from './storage/privacy-store.js';
 import { SqliteReviewStore } from './storage/review-store.js';
 import type { Db } from './storage/sqlite.js';
@@ -129,6 +130,7 @@ export async function composeApp(o: {
       metrics,
       wechatApi,
       citizenInbox: (userId, after) => staff.takeForCitizen('web', userId, after),
+      analytics: new SqliteAnalyticsStore(o.db),
       staff: {
         auth,
         desk,

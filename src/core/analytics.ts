@@ -1,0 +1,77 @@
+/**
+ * The read side behind service analytics: facts about one time window,
+ * grouped as far as the database groups cheaply (counts per day, hour,
+ * channel, outcome, intent), plus the few lists the aggregation needs whole
+ * (handoff timings, unanswered questions). Async like the other ports.
+ * Every text here is masked (messages.masked_text), never the raw message.
+ */
+
+/** [fromMs, toMs) in epoch milliseconds. */
+export interface TimeWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A count of citizen messages in one Shanghai day (YYYY-MM-DD) and one other dimension. */
+export interface DayCount {
+  day: string;
+  count: number;
+}
+
+export interface HandoffFact {
+  reason: string;
+  priority: 'urgent' | 'high' | 'normal';
+  status: 'queued' | 'claimed' | 'closed' | 'callback';
+  createdAt: number;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  /** Closed by a staff member (not by the citizen leaving or the idle take-back). */
+  closedByStaff: boolean;
+}
+
+/** A citizen question the assistant could not answer, or answered with low confidence. */
+export interface UnansweredMessage {
+  maskedText: string;
+  intent: string | null;
+  score: number | null;
+  outcome: string;
+  at: number;
+}
+
+export interface AnalyticsFacts {
+  /** Citizen messages per day and channel. */
+  volume: Array<DayCount & { channel: string }>;
+  /** Citizen messages per day and outcome (null: logged before outcomes were recorded). */
+  outcomes: Array<DayCount & { outcome: string | null }>;
+  /** Citizen messages per intent (null or None: not understood). */
+  intents: Array<{ intent: string | null; count: number }>;
+  /** Citizen messages per day and hour of the day (Shanghai). */
+  hours: Array<DayCount & { hour: number }>;
+  /** Distinct citizens (conversations) who wrote in the window. */
+  citizens: number;
+  /** Handoffs created in the window. */
+  handoffs: HandoffFact[];
+  /** 好差评 given in the window, per day and level. */
+  ratings: Array<DayCount & { level: number }>;
+  /** Tickets created in the window, per kind (complaint, suggestion, callback, follow_up). */
+  tickets: Record<string, number>;
+  /** Appointments made in the window, by their current status. */
+  appointments: { booked: number; cancelled: number };
+  /** Newest first, at most `unansweredLimit`. */
+  unanswered: UnansweredMessage[];
+  /** More matched than `unansweredLimit`. */
+  unansweredTruncated: boolean;
+}
+
+/** Which citizen messages count as unanswered demand (see docs/analytics.md). */
+export interface UnansweredCriteria {
+  /** Answers given with a score below this count as unanswered (low confidence). */
+  lowConfidence: number;
+  /** Intents whose low-confidence answers are not demand (greetings, 是/不是 …). */
+  conversational: readonly string[];
+  unansweredLimit: number;
+}
+
+export interface AnalyticsQuery {
+  facts(window: TimeWindow, o: UnansweredCriteria): Promise<AnalyticsFacts>;
+}

@@ -1,0 +1,103 @@
+/**
+ * SQLite implementation of the analytics port: read-only queries over
+ * messages, handoffs, ratings, tickets and appointments. Statements are
+ * prepared once; one call reads in one transaction, so every figure of a
+ * report comes from the same snapshot (WAL: the writer is never blocked).
+ */
+import type { AnalyticsFacts, AnalyticsQuery, HandoffFact, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
+import type { Db } from './sqlite.js';
+
+// Days and hours are Shanghai wall-clock. China has kept UTC+8 without
+// daylight saving since 1991, so a fixed offset is exact for every stored
+// timestamp, and lets SQLite group by day and hour itself.
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const DAY = `date((m.created_at + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
+const dayOf = (column: string) => `date((${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
+const HOUR = `CAST(strftime('%H', (m.created_at + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch') AS INTEGER)`;
+const CITIZEN_IN_WINDOW = "m.author = 'citizen' AND m.created_at >= @fromMs AND m.created_at < @toMs";
+
+type Row = Record<string, any>;
+
+export class SqliteAnalyticsStore implements AnalyticsQuery {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      volume: p(
+        `SELECT ${DAY} AS day, COALESCE(c.channel, 'unknown') AS channel, COUNT(*) AS count
+         FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
+         WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`,
+      ),
+      outcomes: p(`SELECT ${DAY} AS day, m.outcome AS outcome, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`),
+      intents: p(`SELECT m.intent AS intent, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1`),
+      hours: p(`SELECT ${DAY} AS day, ${HOUR} AS hour, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`),
+      citizens: p(`SELECT COUNT(DISTINCT m.conversation_id) AS n FROM messages m WHERE ${CITIZEN_IN_WINDOW}`),
+      handoffs: p(
+        `SELECT reason, priority, status, created_at, first_response_at, closed_at, closed_by
+         FROM handoffs WHERE created_at >= @fromMs AND created_at < @toMs`,
+      ),
+      ratings: p(
+        `SELECT ${dayOf('created_at')} AS day, level, COUNT(*) AS count
+         FROM ratings WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY 1, 2`,
+      ),
+      tickets: p('SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY kind'),
+      appointments: p(
+        'SELECT status, COUNT(*) AS count FROM appointments WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY status',
+      ),
+      // Only the masked text leaves the database: this feeds reports read by people who never log in.
+      unanswered: p(
+        `SELECT m.masked_text, m.intent, m.score, m.outcome, m.created_at FROM messages m
+         WHERE ${CITIZEN_IN_WINDOW} AND m.masked_text IS NOT NULL
+           AND (m.outcome = 'fallback'
+                OR (m.outcome = 'answer' AND m.score < @low AND m.intent NOT IN (SELECT value FROM json_each(@conversational))))
+         ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`,
+      ),
+    };
+  }
+
+  async facts(w: TimeWindow, o: UnansweredCriteria): Promise<AnalyticsFacts> {
+    const at = { fromMs: w.fromMs, toMs: w.toMs };
+    return this.db.transaction(() => {
+      const unanswered = this.s.unanswered.all({
+        ...at,
+        low: o.lowConfidence,
+        conversational: JSON.stringify(o.conversational),
+        limit: o.unansweredLimit + 1,
+      }) as Row[];
+      const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((r) => [r[key] as string, r.count as number]));
+      const appointments = byKey(this.s.appointments.all(at) as Row[], 'status');
+      return {
+        volume: this.s.volume.all(at) as AnalyticsFacts['volume'],
+        outcomes: this.s.outcomes.all(at) as AnalyticsFacts['outcomes'],
+        intents: this.s.intents.all(at) as AnalyticsFacts['intents'],
+        hours: this.s.hours.all(at) as AnalyticsFacts['hours'],
+        citizens: (this.s.citizens.get(at) as { n: number }).n,
+        handoffs: (this.s.handoffs.all(at) as Row[]).map(handoffFact),
+        ratings: this.s.ratings.all(at) as AnalyticsFacts['ratings'],
+        tickets: byKey(this.s.tickets.all(at) as Row[], 'kind'),
+        appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
+        unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
+          maskedText: r.masked_text,
+          intent: r.intent,
+          score: r.score,
+          outcome: r.outcome,
+          at: r.created_at,
+        })),
+        unansweredTruncated: unanswered.length > o.unansweredLimit,
+      };
+    })();
+  }
+}
+
+function handoffFact(r: Row): HandoffFact {
+  return {
+    reason: r.reason,
+    priority: r.priority,
+    status: r.status,
+    createdAt: r.created_at,
+    firstResponseAt: r.first_response_at,
+    closedAt: r.closed_at,
+    closedByStaff: r.closed_by !== null,
+  };
+}
