@@ -1,0 +1,42 @@
+/**
+ * npm run report -- --from 2026-11-01 --to 2026-11-30 [--out DIR]
+ *
+ * Writes the service analytics for a range of Shanghai days as one
+ * self-contained HTML file (charts inline, opens offline, prints on A4) and
+ * CSV tables for spreadsheets, into DIR (default DATA_DIR/reports):
+ * report-<from>-<to>.html, report-<from>-<to>-daily-volume.csv, -intents,
+ * -escalation-reasons, -unanswered, -ratings, -hourly. Without --from/--to:
+ * the last 30 days. Reads the database only.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { requestedRange } from '../src/analytics/range.js';
+import { serviceAnalytics } from '../src/analytics/service-analytics.js';
+import { writeReport } from '../src/analytics/write-report.js';
+import { cliConfig, pct, runCli } from '../src/cli/common.js';
+import { AppError } from '../src/core/errors.js';
+import { SqliteAnalyticsStore } from '../src/storage/analytics-store.js';
+import { openDatabase } from '../src/storage/sqlite.js';
+
+runCli(async () => {
+  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
+  const config = cliConfig();
+  if (!existsSync(config.databaseFile))
+    throw new AppError('DATA_INVALID', `no database at ${config.databaseFile} (start the server once first)`);
+  const now = new Date();
+  const range = requestedRange(now, values.from, values.to);
+  const db = openDatabase(config.databaseFile);
+  try {
+    const a = await serviceAnalytics(new SqliteAnalyticsStore(db), range, now);
+    const files = writeReport(a, path.resolve(values.out ?? path.join(config.DATA_DIR, 'reports')));
+    const h = a.headline;
+    console.log(
+      `${range.from} – ${range.to}: ${h.messages} messages from ${h.citizens} citizens, ${h.handoffs} handoffs, answered by the assistant ${pct(h.answeredShare)}, satisfaction ${pct(h.satisfaction)}`,
+    );
+    for (const f of files) console.log(`wrote ${f}`);
+    return 0;
+  } finally {
+    db.close();
+  }
+});
