@@ -190,7 +190,7 @@ ${row('办结（转人工 → 坐席结束会话）', a.staff.resolution)}
 </tbody></table>`;
   const chart = barChart({
     id: 'staff-times',
-    title: '人工响应时长（分钟）',
+    title: '人工响应时长',
     items: [
       {
         label: '首次响应 中位数',

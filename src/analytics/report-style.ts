@@ -23,7 +23,7 @@ h2 { font-size: 15px; margin: 0 0 10px; }
 .range button { font: inherit; padding: 4px 14px; border: 1px solid var(--brand); background: var(--brand); color: #fff; border-radius: 6px; cursor: pointer; }
 .range .quick a { margin-left: 6px; }
 main { max-width: 1160px; margin: 0 auto; padding: 16px 24px 32px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(118px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
 .card .label { color: var(--muted); font-size: 13px; }
 .card .value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }

@@ -44,13 +44,14 @@ const clip = (s: string) => {
   return chars.length > MAX_TEXT ? `${chars.slice(0, MAX_TEXT - 1).join('')}…` : chars.join('');
 };
 
-function mostFrequent(values: Iterable<string>): string | null {
+/** The most frequent value; among equals the shortest (the plainest wording), then the first seen. */
+function mostFrequent(values: readonly string[]): string | null {
   const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best: string | null = null;
-  for (const v of values) {
-    const n = (counts.get(v) ?? 0) + 1;
-    counts.set(v, n);
-    if (best === null || n > (counts.get(best) ?? 0)) best = v;
+  for (const [v, n] of counts) {
+    const b = best === null ? 0 : (counts.get(best) ?? 0);
+    if (best === null || n > b || (n === b && [...v].length < [...best].length)) best = v;
   }
   return best;
 }
