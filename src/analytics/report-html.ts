@@ -241,6 +241,7 @@ function hours(a: ServiceAnalytics): string {
     values: a.hours.grid,
     color: '#c8102e',
     unit: '条',
+    colName: (h) => `${h}:00–${h + 1}:00`,
     width: 1100,
   });
   return panel('hours', '繁忙时段', chart + peak);

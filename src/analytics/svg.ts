@@ -165,6 +165,8 @@ export function heatMap(o: {
   values: ReadonlyArray<ReadonlyArray<number>>;
   color: string;
   unit: string;
+  /** How a column is named in a cell's tooltip (default: its label). */
+  colName?: (col: number) => string;
   width?: number;
 }): string {
   const width = o.width ?? 720;
@@ -184,7 +186,7 @@ export function heatMap(o: {
     row.forEach((v, j) => {
       // Square root: a few peak hours should not wash every other hour out to white.
       const level = v === 0 ? 0 : 0.12 + 0.88 * Math.sqrt(v / max);
-      const tip = `${label} ${o.cols[j]}：${fmt(v)} ${o.unit}`;
+      const tip = `${label} ${o.colName ? o.colName(j) : o.cols[j]}：${fmt(v)} ${o.unit}`;
       out += rect(
         left + cell * j + 1,
         top + h * i + 1,
