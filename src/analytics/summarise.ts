@@ -68,7 +68,7 @@ export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: numb
   const outcomes = summariseOutcomes(f, range);
   const ratings = summariseRatings(f, range);
   const decided = outcomes.totals.assistant + outcomes.totals.escalated + outcomes.totals.fallback;
-  const messages = f.volume.reduce((n, r) => n + r.count, 0);
+  const messages = f.traffic.reduce((n, r) => n + r.count, 0);
   const tickets = f.tickets;
   return {
     range: { from: range.from, to: range.to, days: range.days.length },
@@ -113,9 +113,9 @@ export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: numb
 }
 
 function summariseVolume(f: AnalyticsFacts, range: DateRange): ServiceAnalytics['volume'] {
-  const channels = [...new Set(f.volume.map((r) => r.channel))].sort();
+  const channels = [...new Set(f.traffic.map((r) => r.channel))].sort();
   const days = new Map(range.days.map((day) => [day, { day, total: 0, byChannel: Object.fromEntries(channels.map((c) => [c, 0])) }]));
-  for (const r of f.volume) {
+  for (const r of f.traffic) {
     const d = days.get(r.day);
     if (!d) continue;
     d.total += r.count;
@@ -127,7 +127,7 @@ function summariseVolume(f: AnalyticsFacts, range: DateRange): ServiceAnalytics[
 function summariseOutcomes(f: AnalyticsFacts, range: DateRange) {
   const totals = emptyCategories();
   const days = new Map(range.days.map((day) => [day, { day, ...emptyCategories() }]));
-  for (const r of f.outcomes) {
+  for (const r of f.traffic) {
     const c = outcomeCategory(r.outcome);
     totals[c] += r.count;
     const d = days.get(r.day);
@@ -185,7 +185,7 @@ function summariseRatings(f: AnalyticsFacts, range: DateRange): ServiceAnalytics
 function summariseHours(f: AnalyticsFacts): ServiceAnalytics['hours'] {
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const byHour = new Array<number>(24).fill(0);
-  for (const r of f.hours) {
+  for (const r of f.traffic) {
     const row = grid[(weekday(r.day) + 6) % 7];
     if (!row || r.hour < 0 || r.hour > 23) continue;
     row[r.hour] = (row[r.hour] ?? 0) + r.count;

@@ -39,14 +39,10 @@ export interface UnansweredMessage {
 }
 
 export interface AnalyticsFacts {
-  /** Citizen messages per day and channel. */
-  volume: Array<DayCount & { channel: string }>;
-  /** Citizen messages per day and outcome (null: logged before outcomes were recorded). */
-  outcomes: Array<DayCount & { outcome: string | null }>;
+  /** Citizen messages per Shanghai day, hour of the day, channel and outcome (null: logged before outcomes were recorded). */
+  traffic: Array<DayCount & { hour: number; channel: string; outcome: string | null }>;
   /** Citizen messages per intent (null or None: not understood). */
   intents: Array<{ intent: string | null; count: number }>;
-  /** Citizen messages per day and hour of the day (Shanghai). */
-  hours: Array<DayCount & { hour: number }>;
   /** Distinct citizens (conversations) who wrote in the window. */
   citizens: number;
   /** Handoffs created in the window. */

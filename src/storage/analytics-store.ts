@@ -11,9 +11,7 @@ import type { Db } from './sqlite.js';
 // daylight saving since 1991, so a fixed offset is exact for every stored
 // timestamp, and lets SQLite group by day and hour itself.
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-const DAY = `date((m.created_at + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
 const dayOf = (column: string) => `date((${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
-const HOUR = `CAST(strftime('%H', (m.created_at + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch') AS INTEGER)`;
 const CITIZEN_IN_WINDOW = "m.author = 'citizen' AND m.created_at >= @fromMs AND m.created_at < @toMs";
 
 type Row = Record<string, any>;
@@ -24,14 +22,15 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
   constructor(private readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      volume: p(
-        `SELECT ${DAY} AS day, COALESCE(c.channel, 'unknown') AS channel, COUNT(*) AS count
-         FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
-         WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`,
+      // One pass for volume, outcomes and busy hours: the day-and-hour text is computed once per message.
+      traffic: p(
+        `SELECT substr(at_hour, 1, 10) AS day, CAST(substr(at_hour, 12) AS INTEGER) AS hour, channel, outcome, COUNT(*) AS count
+         FROM (SELECT strftime('%Y-%m-%d %H', (m.created_at + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch') AS at_hour,
+                      COALESCE(c.channel, 'unknown') AS channel, m.outcome AS outcome
+               FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id WHERE ${CITIZEN_IN_WINDOW})
+         GROUP BY at_hour, channel, outcome`,
       ),
-      outcomes: p(`SELECT ${DAY} AS day, m.outcome AS outcome, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`),
       intents: p(`SELECT m.intent AS intent, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1`),
-      hours: p(`SELECT ${DAY} AS day, ${HOUR} AS hour, COUNT(*) AS count FROM messages m WHERE ${CITIZEN_IN_WINDOW} GROUP BY 1, 2`),
       citizens: p(`SELECT COUNT(DISTINCT m.conversation_id) AS n FROM messages m WHERE ${CITIZEN_IN_WINDOW}`),
       handoffs: p(
         `SELECT reason, priority, status, created_at, first_response_at, closed_at, closed_by
@@ -68,10 +67,8 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
       const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((r) => [r[key] as string, r.count as number]));
       const appointments = byKey(this.s.appointments.all(at) as Row[], 'status');
       return {
-        volume: this.s.volume.all(at) as AnalyticsFacts['volume'],
-        outcomes: this.s.outcomes.all(at) as AnalyticsFacts['outcomes'],
+        traffic: this.s.traffic.all(at) as AnalyticsFacts['traffic'],
         intents: this.s.intents.all(at) as AnalyticsFacts['intents'],
-        hours: this.s.hours.all(at) as AnalyticsFacts['hours'],
         citizens: (this.s.citizens.get(at) as { n: number }).n,
         handoffs: (this.s.handoffs.all(at) as Row[]).map(handoffFact),
         ratings: this.s.ratings.all(at) as AnalyticsFacts['ratings'],
