@@ -28,7 +28,7 @@ runCli(async () => {
   const range = requestedRange(now, values.from, values.to);
   const db = openDatabase(config.databaseFile);
   try {
-    const a = await serviceAnalytics(new SqliteAnalyticsStore(db), range, now);
+    const a = await serviceAnalytics(new SqliteAnalyticsStore(db), range, now, { lowConfidence: config.REVIEW_LOW_CONFIDENCE });
     const files = writeReport(a, path.resolve(values.out ?? path.join(config.DATA_DIR, 'reports')));
     const h = a.headline;
     console.log(

@@ -85,7 +85,10 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   }
   if (deps.staff) {
     await app.register(staffRoutes(deps.staff));
-    if (deps.analytics) await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock }));
+    if (deps.analytics) {
+      const lowConfidence = deps.config.REVIEW_LOW_CONFIDENCE;
+      await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock, lowConfidence }));
+    }
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));
   const c = deps.config;

@@ -59,7 +59,7 @@ ${outcomes(a)}
 ${unanswered(a)}
 <div class="grid2">${staffTimes(a)}${ratings(a)}</div>
 ${hours(a)}
-${definitions()}
+${definitions(a)}
 </main>
 <footer>问政 Wenzheng · 市民文本均已脱敏 · 本报告为自包含文件，可离线打开和打印</footer>
 </body>
@@ -247,7 +247,7 @@ function hours(a: ServiceAnalytics): string {
   return panel('hours', '繁忙时段', chart + peak);
 }
 
-function definitions(): string {
+function definitions(a: ServiceAnalytics): string {
   const items: Array<[string, string]> = [
     ['市民消息', '市民发来的每一条消息，含人工会话期间的消息；市民人数按会话（渠道 + 用户）去重。'],
     [
@@ -255,7 +255,10 @@ function definitions(): string {
       '智能解答 ÷（智能解答 + 转人工/回电 + 未能理解）。智能解答：助手直接答复、引导办理的一步、完成办理或取消；转人工/回电：转入人工队列，或非工作时间登记回电；未能理解：超出服务范围或把握不足。人工会话期间的消息和好差评回复不计入。',
     ],
     ['热门事项', '按助手识别的事项统计，不含问候、确认等对话和未识别的消息。'],
-    ['未解决诉求', '助手未能理解的消息，以及把握不足（置信度低于 50%）仍作答的消息；忽略标点、繁简、数字和客套语后相同的问题合并为一组。'],
+    [
+      '未解决诉求',
+      `助手未能理解的消息，以及把握不足（置信度低于 ${pct(a.lowConfidence, 0)}）仍作答或开始办理的消息（不含问候、确认等对话和办理过程中的回答）；忽略标点、繁简、数字和客套语后相同、或几乎相同的问题合并为一组，与语料审核的分组一致。`,
+    ],
     [
       '人工响应时长',
       '首次响应：从转人工到坐席发出第一条回复；办结：从转人工到坐席结束会话（市民离开、超时收回和转为回电的不计）。中位数与 90% 分位取实际发生的时长（最近秩法）。',

@@ -22,6 +22,8 @@ export type CategoryCounts = Record<OutcomeCategory, number>;
 export interface ServiceAnalytics {
   range: { from: string; to: string; days: number };
   generatedAt: number;
+  /** Answers scored below this counted as unanswered demand. */
+  lowConfidence: number;
   headline: {
     messages: number;
     citizens: number;
@@ -64,7 +66,7 @@ export interface ServiceAnalytics {
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const emptyCategories = (): CategoryCounts => ({ assistant: 0, escalated: 0, fallback: 0, staff: 0, other: 0 });
 
-export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: number): ServiceAnalytics {
+export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: number, lowConfidence: number): ServiceAnalytics {
   const outcomes = summariseOutcomes(f, range);
   const ratings = summariseRatings(f, range);
   const decided = outcomes.totals.assistant + outcomes.totals.escalated + outcomes.totals.fallback;
@@ -73,6 +75,7 @@ export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: numb
   return {
     range: { from: range.from, to: range.to, days: range.days.length },
     generatedAt,
+    lowConfidence,
     headline: {
       messages,
       citizens: f.citizens,

@@ -1,11 +1,16 @@
 /**
  * Unanswered demand: citizen questions the assistant could not answer (or
  * answered with low confidence), grouped so that the same question asked
- * in slightly different ways counts once with its number of askers. Only
- * masked text comes in; the texts are untrusted and escaped when shown.
+ * in slightly different ways counts once with its number of askers. The
+ * grouping is the review queue's (src/review/group.ts: the review key, then
+ * near-duplicates by character bigrams), so a group on the dashboard is an
+ * item a maintainer can label. Only masked text comes in; the texts are
+ * untrusted and escaped when shown.
  */
 import type { UnansweredMessage } from '../core/analytics.js';
-import { normalise } from '../nlu/normalise.js';
+import { NEAR_DUPLICATE_JACCARD } from '../review/group.js';
+import { clusterNearDuplicates } from '../review/near-duplicates.js';
+import { reviewKey } from '../review/review-key.js';
 
 export interface UnansweredGroup {
   /** The most frequent wording in the group (masked). */
@@ -21,23 +26,6 @@ export interface UnansweredGroup {
 }
 
 const MAX_TEXT = 80;
-// Courtesy at either end changes nothing about what is asked.
-const LEADING = /^(?:你好|您好|请问一下|请问|麻烦问一下|麻烦问下|问一下|问下|我想问一下|我想问下|我想问|想问一下|想问下|想问)+/u;
-const TRAILING = /(?:啊|呀|吧|呢|吗|嘛|哈|哦|呐|啦|谢谢|谢谢了|谢谢您)+$/u;
-
-/**
- * The grouping key: normalised like the classifier's input (full-width,
- * traditional characters, case, emoji), then punctuation and spaces
- * dropped, numbers and masked digits collapsed (two reference numbers are
- * the same question), courtesy words trimmed.
- */
-export function questionKey(maskedText: string): string {
-  const plain = normalise(maskedText)
-    .replace(/[\p{P}\p{S}\s]+/gu, '')
-    .replace(/[0-9]+/g, '#');
-  const trimmed = plain.replace(LEADING, '').replace(TRAILING, '');
-  return trimmed || plain;
-}
 
 const clip = (s: string) => {
   const chars = [...s.trim().replace(/\s+/g, ' ')];
@@ -58,27 +46,36 @@ function mostFrequent(values: readonly string[]): string | null {
 
 /** The `limit` largest groups, largest first (ties: most recent first). `messages` are newest first. */
 export function groupUnanswered(messages: readonly UnansweredMessage[], limit: number): UnansweredGroup[] {
-  const groups = new Map<string, UnansweredMessage[]>();
+  const byKey = new Map<string, UnansweredMessage[]>();
   for (const m of messages) {
-    const key = questionKey(m.maskedText);
+    const key = reviewKey(m.maskedText);
     if (!key) continue;
-    const list = groups.get(key);
+    const list = byKey.get(key);
     if (list) list.push(m);
-    else groups.set(key, [m]);
+    else byKey.set(key, [m]);
   }
-  const result: UnansweredGroup[] = [];
-  for (const list of groups.values()) {
-    const wordings = list.map((m) => clip(m.maskedText));
-    const text = mostFrequent(wordings) ?? '';
-    const notUnderstood = list.filter((m) => m.outcome === 'fallback').length;
-    result.push({
-      text,
-      count: list.length,
-      notUnderstood,
-      guessedIntent: mostFrequent(list.filter((m) => m.outcome !== 'fallback' && m.intent).map((m) => m.intent as string)),
-      examples: [...new Set(wordings)].filter((w) => w !== text).slice(0, 3),
-      lastAt: list[0]?.at ?? 0,
-    });
-  }
+  // Most asked first: a near-duplicate joins the most frequent wording like it.
+  const wordings = [...byKey].sort(([ka, a], [kb, b]) => b.length - a.length || (b[0]?.at ?? 0) - (a[0]?.at ?? 0) || (ka < kb ? -1 : 1));
+  const clusters = clusterNearDuplicates(
+    wordings.map(([key]) => key),
+    NEAR_DUPLICATE_JACCARD,
+  );
+  const result = clusters.map((cluster) => present(cluster.flatMap((i) => wordings[i]?.[1] ?? []).sort((a, b) => b.at - a.at)));
   return result.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt).slice(0, limit);
+}
+
+/** One group: `list` newest first. */
+function present(list: readonly UnansweredMessage[]): UnansweredGroup {
+  const wordings = list.map((m) => clip(m.maskedText));
+  const text = mostFrequent(wordings) ?? '';
+  return {
+    text,
+    count: list.length,
+    notUnderstood: list.filter((m) => m.outcome === 'fallback' || m.outcome === null).length,
+    guessedIntent: mostFrequent(
+      list.filter((m) => m.outcome !== 'fallback' && m.outcome !== null && m.intent).map((m) => m.intent as string),
+    ),
+    examples: [...new Set(wordings)].filter((w) => w !== text).slice(0, 3),
+    lastAt: list[0]?.at ?? 0,
+  };
 }

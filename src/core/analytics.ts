@@ -34,7 +34,8 @@ export interface UnansweredMessage {
   maskedText: string;
   intent: string | null;
   score: number | null;
-  outcome: string;
+  /** null: logged before outcomes were recorded (out of scope then). */
+  outcome: string | null;
   at: number;
 }
 

@@ -20,6 +20,8 @@ export interface AnalyticsRouteOptions {
   auth: StaffAuth;
   analytics: AnalyticsQuery;
   clock: () => Date;
+  /** REVIEW_LOW_CONFIDENCE: answers scored lower count as unanswered demand. */
+  lowConfidence: number;
 }
 
 const DAY = { type: 'string', maxLength: 10 } as const;
@@ -60,7 +62,7 @@ export function analyticsRoutes(o: AnalyticsRouteOptions) {
     const range = (request: FastifyRequest<RangeQuery>): DateRange => requestedRange(o.clock(), request.query.from, request.query.to);
 
     app.get<RangeQuery>('/api/staff/analytics', { schema: { querystring: rangeQuery }, preHandler: guard }, async (request) =>
-      serviceAnalytics(o.analytics, range(request), o.clock()),
+      serviceAnalytics(o.analytics, range(request), o.clock(), o),
     );
 
     // The pages check the session themselves so that a refusal is a page a person can act on.
@@ -68,7 +70,7 @@ export function analyticsRoutes(o: AnalyticsRouteOptions) {
       try {
         await guard(request);
         const r = range(request);
-        const a = await serviceAnalytics(o.analytics, r, o.clock());
+        const a = await serviceAnalytics(o.analytics, r, o.clock(), o);
         const page = renderReport(a, {
           action: DASHBOARD,
           today: wallClock(o.clock()).date,
@@ -85,7 +87,7 @@ export function analyticsRoutes(o: AnalyticsRouteOptions) {
     app.get<RangeQuery>(`${DASHBOARD}/report`, { schema: { querystring: rangeQuery } }, async (request, reply) => {
       try {
         await guard(request);
-        const a = await serviceAnalytics(o.analytics, range(request), o.clock());
+        const a = await serviceAnalytics(o.analytics, range(request), o.clock(), o);
         return html(reply, 200, renderReport(a), `${reportName(a)}.html`);
       } catch (e) {
         if (isAppError(e) && e.status < 500) return notice(reply, e);

@@ -45,11 +45,15 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
         'SELECT status, COUNT(*) AS count FROM appointments WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY status',
       ),
       // Only the masked text leaves the database: this feeds reports read by people who never log in.
+      // Same notion of unsure as the review queue (storage/review-store.ts), so the two agree.
       unanswered: p(
         `SELECT m.masked_text, m.intent, m.score, m.outcome, m.created_at FROM messages m
          WHERE ${CITIZEN_IN_WINDOW} AND m.masked_text IS NOT NULL
-           AND (m.outcome = 'fallback'
-                OR (m.outcome = 'answer' AND m.score < @low AND m.intent NOT IN (SELECT value FROM json_each(@conversational))))
+           AND (m.outcome = 'fallback' OR (m.outcome IS NULL AND m.intent = 'None')
+                OR (m.intent <> 'None' AND m.score < @low AND m.intent NOT IN (SELECT value FROM json_each(@conversational))
+                    AND (m.outcome = 'answer'
+                         -- a form started on a weak guess; answers inside a form parse poorly by nature and are left out
+                         OR (m.outcome IN ('slot_prompt', 'confirm', 'action') AND json_extract(m.trace, '$.stage') = 'idle'))))
          ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`,
       ),
     };
