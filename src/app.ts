@@ -16,6 +16,7 @@ import type { Behaviour } from './dialogue/definitions.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
+import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   staff?: StaffRouteOptions;
   /** The review queue for maintainers (/api/staff/review, /console/review). */
   review?: ReviewRouteOptions;
+  /** Model versions, retraining and rollback for maintainers (/api/staff/models, /console/models). */
+  modelAdmin?: ModelRouteOptions;
   /** What staff sent a web-chat citizen (polled by the chat page). */
   citizenInbox?: CitizenInbox;
   /** Service analytics (dashboard and JSON) for maintainers; needs `staff` for sessions. */
@@ -91,6 +94,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     }
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));
+  if (deps.modelAdmin) await app.register(modelRoutes(deps.modelAdmin));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;

@@ -14,6 +14,7 @@ import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
+import { ModelStore } from './nlu/model-store.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
 import { RetentionJob } from './privacy/retention.js';
 import { pickableIntents } from './review/labels.js';
@@ -23,8 +24,10 @@ import { buildServer } from './server.js';
 import { StaffAuth } from './staff/auth.js';
 import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
+import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import { SqliteAnalyticsStore } from './storage/analytics-store.js';
+import { SqliteModelRegistry } from './storage/model-registry.js';
 import { SqlitePrivacyStore } from './storage/privacy-store.js';
 import { SqliteReviewStore } from './storage/review-store.js';
 import type { Db } from './storage/sqlite.js';
@@ -119,6 +122,15 @@ export async function composeApp(o: {
     clock,
     lowConfidence: c.REVIEW_LOW_CONFIDENCE,
   });
+  const modelDesk = new ModelDesk({
+    registry: new SqliteModelRegistry(o.db),
+    store: new ModelStore(c.modelsDir),
+    holder: o.models,
+    staff,
+    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
+    clock,
+    log: o.log.child({ module: 'models' }),
+  });
   const server = await buildServer(
     {
       config: c,
@@ -142,6 +154,7 @@ export async function composeApp(o: {
         clock,
       },
       review: { auth, review },
+      modelAdmin: { auth, models: modelDesk, staff, clock },
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
@@ -154,6 +167,7 @@ export async function composeApp(o: {
   });
   retention.start();
   server.addHook('onClose', async () => {
+    modelDesk.stop();
     desk.stop();
     retention.stop();
   });
