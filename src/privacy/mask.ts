@@ -44,7 +44,12 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   // An error's message and stack can quote input; keep the shape pino's err serializer gives.
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { type: value.name, message: maskPersonalData(value.message), stack: maskPersonalData(value.stack ?? ''), ...(code ? { code } : {}) };
+    return {
+      type: value.name,
+      message: maskPersonalData(value.message),
+      stack: maskPersonalData(value.stack ?? ''),
+      ...(code ? { code } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   // Class instances (Fastify's request and reply) are left to pino's serializers,

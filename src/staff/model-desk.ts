@@ -19,6 +19,8 @@ import { registerDiskVersions, rollbackTo } from '../nlu/model-versions.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const KEEP_LINES = 200;
+/** Terminal colour and cursor codes in the child's progress lines. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
 
 export interface RetrainJob {
   id: number;
@@ -80,7 +82,7 @@ export class ModelDesk {
     this.child = child;
     const take = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split(/\r|\n/)) {
-        const clean = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd();
+        const clean = line.replace(ANSI, '').trimEnd();
         if (!clean) continue;
         job.log.push(clean);
         if (job.log.length > KEEP_LINES) job.log.shift();

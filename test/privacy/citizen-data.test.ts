@@ -77,7 +77,8 @@ describe('npm run citizen:export / citizen:delete', () => {
     expect(refuse.stderr).toMatch(/add --yes/);
     const deleted = await run(TSX, ['scripts/citizen-data.ts', 'delete', '--channel', 'web', '--user', 'asks-for-data', '--yes'], { env });
     expect(deleted.stdout).toMatch(/deleted 1 conversation\(s\)/);
-    const again = JSON.parse((await run(TSX, [...args.slice(0, -1), `${out}.2`], { env }), readFileSync(`${out}.2`, 'utf8')));
+    await run(TSX, [...args.slice(0, -1), `${out}.2`], { env });
+    const again = JSON.parse(readFileSync(`${out}.2`, 'utf8'));
     expect(again.messages).toEqual([]);
     const db = openDatabase(t.dbFile);
     const actions = (db.prepare('SELECT action FROM audit_log').all() as Array<{ action: string }>).map((r) => r.action);

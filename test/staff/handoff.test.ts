@@ -183,7 +183,9 @@ describe('staff security', () => {
       t.app.inject({ method: 'POST', url: '/api/staff/login', payload: { name: 'zhangmin', password } });
     for (let i = 0; i < 5; i++) await attempt('wrong-password');
     // (Logins are also limited to 10 a minute per IP; this test stays within it.)
-    expect((await admin.get('/api/staff/users')).json().users.find((u: { id: string }) => u.id === agent.id)).toMatchObject({ locked: true });
+    expect((await admin.get('/api/staff/users')).json().users.find((u: { id: string }) => u.id === agent.id)).toMatchObject({
+      locked: true,
+    });
     expect((await admin.post(`/api/staff/users/${agent.id}`, { unlock: true })).json().user).toMatchObject({ locked: false });
     expect((await attempt('zhangmin-password-1')).statusCode).toBe(200);
     expect((await admin.post(`/api/staff/users/${agent.id}`, { password: 'a-new-password-2' })).statusCode).toBe(200);
