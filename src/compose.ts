@@ -30,7 +30,7 @@ import { SqliteAnalyticsStore } from './storage/analytics-store.js';
 import { SqliteModelRegistry } from './storage/model-registry.js';
 import { SqlitePrivacyStore } from './storage/privacy-store.js';
 import { SqliteReviewStore } from './storage/review-store.js';
-import type { Db } from './storage/sqlite.js';
+import { checkpointInBackground, type Db } from './storage/sqlite.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { SqliteStaffStore } from './storage/staff-store.js';
 
@@ -166,10 +166,13 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'privacy' }),
   });
   retention.start();
+  // WAL checkpoints run on a worker thread, off the path of every message.
+  const checkpoints = checkpointInBackground(o.db);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
     retention.stop();
+    await checkpoints.stop();
   });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

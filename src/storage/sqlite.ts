@@ -4,7 +4,9 @@
  * and a crash loses nothing that was committed.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
@@ -34,6 +36,58 @@ function migrate(db: Db): void {
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
     })();
   }
+}
+
+// SQLite's default: checkpoint in the commit that takes the WAL past 1,000 pages.
+const AUTO_CHECKPOINT_PAGES = 1000;
+
+// The checkpointing side: its own connection to the same file, PASSIVE
+// checkpoints (they never wait for, nor block, the writer) on a timer.
+const CHECKPOINT_WORKER = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  const Database = require(workerData.driver);
+  const db = new Database(workerData.file, { fileMustExist: true });
+  const timer = setInterval(() => {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  }, workerData.intervalMs);
+  parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+/**
+ * Moves WAL checkpoints off the event loop. The automatic checkpoint runs on
+ * the committing thread: it copies the WAL back into the database and syncs
+ * both files, a pause of tens of milliseconds every few hundred turns — about
+ * 0.5 ms per turn on average and most of the webhook's p99 (measured here). A
+ * worker thread with a second connection does the same checkpoints instead,
+ * so a commit only appends to the WAL. Durability is unchanged: a commit is
+ * in the WAL either way, and checkpointing is SQLite's own. If the worker
+ * fails, the automatic checkpoint comes back.
+ */
+export function checkpointInBackground(db: Db, intervalMs = 200): { stop(): Promise<void> } {
+  if (db.memory) return { stop: async () => {} };
+  const worker = new Worker(CHECKPOINT_WORKER, {
+    eval: true,
+    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: db.name, intervalMs },
+  });
+  db.pragma('wal_autocheckpoint = 0');
+  const restore = () => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  };
+  const exited = new Promise<void>((resolve) => {
+    worker.once('error', () => {});
+    worker.once('exit', () => {
+      restore();
+      resolve();
+    });
+  });
+  // Never keeps the process alive by itself.
+  worker.unref();
+  return {
+    stop: () => {
+      worker.postMessage('stop');
+      return exited;
+    },
+  };
 }
 
 /**
