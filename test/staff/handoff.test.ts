@@ -122,6 +122,36 @@ describe('a handed-off web conversation', () => {
   });
 });
 
+describe('a restart', () => {
+  it('keeps every queued and claimed handoff, the staff reply not yet fetched, and the staff session', async () => {
+    const agent = await staffMember(t, 'zhangmin', 'agent');
+    const queued = await escalate('restart-1');
+    const claimed = await escalate('restart-2');
+    await agent.post(`/api/staff/handoffs/${claimed}/claim`);
+    await agent.post(`/api/staff/handoffs/${claimed}/reply`, { text: '重启前写的回复' });
+    await say(t, 'restart-1', '还在排队吗');
+    const dbFile = t.dbFile;
+    await t.close();
+    t = await startApp({ clock, dbFile });
+
+    const headers = { cookie: `wz_session=${agent.cookie}`, 'x-csrf-token': agent.csrf };
+    const queue = (await t.app.inject({ method: 'GET', url: '/api/staff/queue', headers })).json();
+    expect(
+      queue.handoffs.filter((h: { status: string }) => h.status !== 'closed').map((h: { id: string; status: string }) => [h.id, h.status]),
+    ).toEqual(
+      expect.arrayContaining([
+        [queued, 'queued'],
+        [claimed, 'claimed'],
+      ]),
+    );
+    expect((await poll(t, 'restart-2')).messages.map((m) => m.text)).toEqual(['重启前写的回复']);
+    const view = (await t.app.inject({ method: 'GET', url: `/api/staff/handoffs/${queued}`, headers })).json();
+    expect(view.messages.map((m: { text: string }) => m.text)).toContain('还在排队吗');
+    // The conversation is still with a person after the restart.
+    expect((await say(t, 'restart-2', '谢谢')).conversation.state).toBe('handoff');
+  });
+});
+
 describe('claiming', () => {
   it('gives a handoff to exactly one of two agents clicking at once', async () => {
     const a = await staffMember(t, 'agent-a', 'agent');
