@@ -37,8 +37,12 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
 
   private readonly privacy: SqlitePrivacyStore;
 
+  /** One turn in one transaction; made once, as better-sqlite3 builds a wrapper per db.transaction() call. */
+  private readonly commit: (turn: TurnCommit<unknown>) => unknown;
+
   constructor(private readonly db: Db) {
     this.privacy = new SqlitePrivacyStore(db);
+    this.commit = db.transaction((turn: TurnCommit<unknown>) => this.writeTurn(turn));
     this.s = {
       findConversation: db.prepare('SELECT * FROM conversations WHERE channel = ? AND user_id = ?'),
       upsertConversation: db.prepare(
@@ -110,26 +114,28 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async commitTurn<T>(turn: TurnCommit<T>): Promise<T> {
-    return this.db.transaction(() => {
-      const c = turn.conversation;
-      if (turn.deliveryKey && this.s.insertDelivery.run(turn.deliveryKey, c.id, turn.now).changes === 0) {
-        throw new DuplicateDeliveryError(turn.deliveryKey);
-      }
-      const results = turn.actions.map((a) => this.perform(a, c, turn.now));
-      const done = turn.finish(results);
-      // Records carry the conversation id without a foreign key; messages
-      // have one, so the conversation row is written before them.
-      this.s.upsertConversation.run({
-        id: c.id,
-        channel: c.channel,
-        userId: c.userId,
-        state: JSON.stringify(done.state),
-        updatedAt: c.updatedAt,
-      });
-      for (const m of [turn.incoming, ...done.outgoing]) this.insertMessage(c.id, m, turn.now);
-      if (turn.deliveryKey && done.deliveryReply !== undefined) this.s.setDeliveryReply.run(done.deliveryReply, turn.deliveryKey);
-      return done.value;
-    })();
+    return this.commit(turn) as T;
+  }
+
+  private writeTurn<T>(turn: TurnCommit<T>): T {
+    const c = turn.conversation;
+    if (turn.deliveryKey && this.s.insertDelivery.run(turn.deliveryKey, c.id, turn.now).changes === 0) {
+      throw new DuplicateDeliveryError(turn.deliveryKey);
+    }
+    const results = turn.actions.map((a) => this.perform(a, c, turn.now));
+    const done = turn.finish(results);
+    // Records carry the conversation id without a foreign key; messages
+    // have one, so the conversation row is written before them.
+    this.s.upsertConversation.run({
+      id: c.id,
+      channel: c.channel,
+      userId: c.userId,
+      state: JSON.stringify(done.state),
+      updatedAt: c.updatedAt,
+    });
+    for (const m of [turn.incoming, ...done.outgoing]) this.insertMessage(c.id, m, turn.now);
+    if (turn.deliveryKey && done.deliveryReply !== undefined) this.s.setDeliveryReply.run(done.deliveryReply, turn.deliveryKey);
+    return done.value;
   }
 
   private insertMessage(conversationId: string, m: MessageLog, now: number): void {
