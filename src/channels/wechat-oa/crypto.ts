@@ -21,11 +21,18 @@ export class WechatCryptoError extends Error {
   }
 }
 
+// Decoded keys by EncodingAESKey (one, two during rotation): every message
+// is decrypted and its reply encrypted with the same key.
+const decoded = new Map<string, Buffer>();
+
 export function decodeAesKey(encodingAesKey: string): Buffer {
+  const known = decoded.get(encodingAesKey);
+  if (known) return known;
   if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey))
     throw new WechatCryptoError('bad_key', 'EncodingAESKey must be 43 characters of [A-Za-z0-9]');
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
   if (key.length !== 32) throw new WechatCryptoError('bad_key', 'EncodingAESKey does not decode to 32 bytes');
+  if (decoded.size < 8) decoded.set(encodingAesKey, key);
   return key;
 }
 
