@@ -3,7 +3,6 @@
  * listen; closes gracefully on SIGINT/SIGTERM.
  */
 import { mkdirSync } from 'node:fs';
-import { WechatyChannel } from './channels/wechaty/wechaty-channel.js';
 import { composeApp } from './compose.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
@@ -41,8 +40,9 @@ async function main(): Promise<void> {
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   // The Wechaty bot runs beside the HTTP server; a failing puppet is
   // restarted with backoff by the channel and never stops the server.
+  // Wechaty is imported only when configured: loading it costs ~80 MB of resident memory.
   const wechaty = config.WECHATY_PUPPET
-    ? new WechatyChannel({
+    ? new (await import('./channels/wechaty/wechaty-channel.js')).WechatyChannel({
         puppet: config.WECHATY_PUPPET,
         puppetToken: config.WECHATY_PUPPET_TOKEN,
         conversations,
