@@ -1,17 +1,21 @@
 /**
  * A server process for benchmarks: `app` runs the real app (DATA_DIR, model
- * and WECHAT_* from the environment); `bare` runs a Fastify route returning a
- * fixed XML body, the ceiling the webhook is compared with. Prints the
- * listening URL on stdout.
+ * and WECHAT_* from the environment) with production's logging — LOG_LEVEL,
+ * request lines included, masking hook and all — written to
+ * DATA_DIR/server.log; `bare` runs a Fastify route returning a fixed XML
+ * body, the ceiling the webhook is compared with. Prints the listening URL
+ * on stdout.
  */
+import path from 'node:path';
 import Fastify from 'fastify';
+import pino from 'pino';
 import { composeApp } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { loadBehaviour } from '../src/dialogue/definitions.js';
 import { warmUp } from '../src/nlu/bootstrap-model.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
-import { createLogger } from '../src/observability/logger.js';
+import { createLogger, loggerOptions } from '../src/observability/logger.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 
 const mode = process.argv[2];
@@ -30,14 +34,15 @@ if (mode === 'bare') {
   if (!model) throw new Error('no model');
   warmUp(model);
   const db = openDatabase(config.databaseFile);
+  const logFile = pino.destination(path.join(config.DATA_DIR, 'server.log'));
   // Rate limits off: the benchmark is one IP sending for 200 citizens.
   const { server: app } = await composeApp({
     config: { ...config, RATE_LIMIT_USER_PER_MINUTE: 1e9, RATE_LIMIT_IP_PER_MINUTE: 1e9 },
     db,
     models: new ModelHolder(model),
     behaviour: loadBehaviour(config.INTENTS_DIR),
-    log: createLogger('silent'),
-    httpLogger: false,
+    log: createLogger(config.LOG_LEVEL, logFile),
+    httpLogger: { ...loggerOptions(config.LOG_LEVEL), stream: logFile },
   });
   console.log(await app.listen({ port: 0, host: '127.0.0.1' }));
 }

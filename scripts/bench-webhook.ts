@@ -1,13 +1,15 @@
 /**
- * npm run bench:webhook — the Official Account webhook in safe mode over HTTP
- * against a bare Fastify route returning fixed XML, on this machine, in one
- * run. Each server runs in its own process; autocannon drives it from this
- * one with signed, encrypted text messages drawn from the held-out split:
- * 200 citizens, each message with a new MsgId, some citizens running a whole
- * appointment form. Saturation (50 connections) and a fixed 500 messages/s.
+ * npm run bench:webhook — the JSON message API and the Official Account
+ * webhook in safe mode over HTTP against a bare Fastify route returning fixed
+ * XML, on this machine, in one run. Each server runs in its own process (the
+ * app with production's logging at LOG_LEVEL, default info, into a file);
+ * autocannon drives it from this one with messages drawn from the held-out
+ * split: 200 citizens, some of them running a whole appointment form; on the
+ * webhook each message is signed and encrypted with a new MsgId. Saturation
+ * (50 connections) and a fixed 500 messages/s, after a short warm-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +23,7 @@ const APPID = 'wxbench0000000001';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const FORM = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午', '是的'];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARM_UP_SECONDS = 3;
 
 function startServer(mode: 'app' | 'bare', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
@@ -50,7 +53,7 @@ runCli(async () => {
   cpSync(config.modelsDir, path.join(dataDir, 'models'), { recursive: true });
   const env = {
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     WECHAT_TOKEN: TOKEN,
     WECHAT_APPID: APPID,
     WECHAT_SECRET: 'unused',
@@ -59,11 +62,16 @@ runCli(async () => {
   };
   let seq = 0;
   let msgId = BigInt(Date.now()) * 1000n;
-  // Each request: a citizen, the next line of their script, signed and sealed as WeChat would.
-  const setupRequest = (req: object) => {
+  // The n-th message of the run: a citizen and the next line of their script.
+  const next = () => {
     const n = seq++;
     const user = n % 200;
     const text = user < 20 ? (FORM[Math.floor(n / 200) % FORM.length] as string) : (texts[n % texts.length] as string);
+    return { n, user, text };
+  };
+  // Signed and sealed as WeChat would.
+  const webhookRequest = (req: object) => {
+    const { n, user, text } = next();
     const now = Math.floor(Date.now() / 1000);
     const xml = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o-bench-${user}]]></FromUserName><CreateTime>${now}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${msgId++}</MsgId></xml>`;
     const sealed = encrypt(KEY, xml, APPID);
@@ -84,39 +92,58 @@ runCli(async () => {
       body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>`,
     };
   };
-  const run = async (url: string, rate?: number) => {
+  const jsonRequest = (req: object) => {
+    const { user, text } = next();
+    return {
+      ...req,
+      method: 'POST',
+      path: '/api/v1/messages',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: `web-bench-${user}`, text }),
+    };
+  };
+  const run = async (url: string, setupRequest: (req: object) => object, rate?: number, seconds = SECONDS) => {
     const r = await autocannon({
       url,
       connections: rate ? 20 : 50,
-      duration: SECONDS,
+      duration: seconds,
       overallRate: rate,
       requests: [{ setupRequest } as never],
     });
     return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total };
   };
+  const load = () => os.loadavg()[0]?.toFixed(2) ?? '?';
+  const loadBefore = load();
   const bare = await startServer('bare', env);
-  const bareSat = await run(bare.url);
-  const bare500 = await run(bare.url, 500);
+  const bareSat = await run(bare.url, webhookRequest);
+  const bare500 = await run(bare.url, webhookRequest, 500);
   bare.child.kill();
   const app = await startServer('app', env);
-  const appSat = await run(app.url);
-  const app500 = await run(app.url, 500);
+  // JIT, the date recognizer's cache: paid before anything is measured.
+  const warm = await run(app.url, webhookRequest, undefined, WARM_UP_SECONDS);
+  const jsonSat = await run(app.url, jsonRequest);
+  const appSat = await run(app.url, webhookRequest);
+  const json500 = await run(app.url, jsonRequest, 500);
+  const app500 = await run(app.url, webhookRequest, 500);
   const rss = peakRssMb(app.child.pid as number);
   app.child.kill();
-  const dbMb = statSync(path.join(dataDir, 'wenzheng.db')).size / 1e6;
+  const messages = warm.total + jsonSat.total + appSat.total + json500.total + app500.total;
+  const sizeMb = (f: string) => (existsSync(f) ? statSync(f).size / 1e6 : 0);
+  const dbMb = sizeMb(path.join(dataDir, 'wenzheng.db'));
+  const walMb = sizeMb(path.join(dataDir, 'wenzheng.db-wal'));
   const row = (name: string, r: Awaited<ReturnType<typeof run>>, ceiling?: number) =>
     `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ceiling ? `${((r.rps / ceiling) * 100).toFixed(0)}%` : ''}`.trimEnd();
   console.log(
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase`,
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase, load average ${loadBefore} before, ${load()} after; app logging at ${env.LOG_LEVEL}`,
   );
   console.log(
     `${'path'.padEnd(38)} ${'msg/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} of bare`,
   );
   console.log(row('bare Fastify route, saturation', bareSat));
+  console.log(row('JSON message API, saturation', jsonSat, bareSat.rps));
   console.log(row('webhook safe mode, saturation', appSat, bareSat.rps));
   console.log(row('bare Fastify route, 500/s', bare500));
+  console.log(row('JSON message API, 500/s', json500));
   console.log(row('webhook safe mode, 500/s', app500));
-  console.log(
-    `webhook server peak RSS ${rss.toFixed(0)} MB; database after ${appSat.total + app500.total} messages: ${dbMb.toFixed(1)} MB`,
-  );
+  console.log(`app server peak RSS ${rss.toFixed(0)} MB; database after ${messages} messages: ${dbMb.toFixed(1)} MB (+ ${walMb.toFixed(1)} MB WAL)`);
 });
