@@ -145,5 +145,7 @@ runCli(async () => {
   console.log(row('bare Fastify route, 500/s', bare500));
   console.log(row('JSON message API, 500/s', json500));
   console.log(row('webhook safe mode, 500/s', app500));
-  console.log(`app server peak RSS ${rss.toFixed(0)} MB; database after ${messages} messages: ${dbMb.toFixed(1)} MB (+ ${walMb.toFixed(1)} MB WAL)`);
+  console.log(
+    `app server peak RSS ${rss.toFixed(0)} MB; database after ${messages} messages: ${dbMb.toFixed(1)} MB (+ ${walMb.toFixed(1)} MB WAL)`,
+  );
 });

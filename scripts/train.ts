@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cliConfig, progressLine, runCli } from '../src/cli/common.js';
+import { cliConfig, runCli } from '../src/cli/common.js';
+import { trainingProgress } from '../src/cli/train-progress.js';
 import { AppError } from '../src/core/errors.js';
 import { saveArtifact } from '../src/nlu/artifact.js';
 import { findLeaks, hashLabelled, loadCorpus, readLabelledFile, trainingSet } from '../src/nlu/corpus.js';
@@ -45,10 +46,8 @@ runCli(async () => {
       `warning: ${leaks.length} line(s) of ${values.test} also occur in the training data (${sample}); scoring the official split as published`,
     );
   }
-  const intents = new Set(train.map((r) => r.intent)).size;
-  console.error(`training on ${train.length} utterances, ${intents} intents; held-out lines: ${test.length}`);
-  const line = progressLine();
-  const epochs = new Map<number, number>();
+  // "training on N utterances, M intents" comes from the progress display, as in retrain.
+  console.error(`held-out lines: ${test.length}`);
   const { model, report } = await trainModel({
     train,
     test,
@@ -57,24 +56,8 @@ runCli(async () => {
     corpusHash: values.data ? hashLabelled(train) : corpus.hash,
     folds: values.folds !== undefined ? Number(values.folds) : undefined,
     neural: values.epochs !== undefined ? { iterations: Number(values.epochs) } : undefined,
-    onProgress: (p) => {
-      if (p.stage === 'jobs') line.done(`${p.jobs} training jobs (final model + ${p.folds} calibration folds) on worker threads`);
-      else if (p.stage === 'epoch') {
-        epochs.set(p.job, p.epoch);
-        line.update(
-          `epochs: ${[...epochs.entries()]
-            .sort()
-            .map(([j, e]) => `${j === 0 ? 'final' : `fold ${j}`} ${e}`)
-            .join(' · ')}`,
-        );
-      } else if (p.stage === 'calibrated') {
-        line.done(
-          `out-of-scope threshold ${p.threshold} on ${p.thresholdOn} (out-of-fold balanced accuracy ${(p.accuracy * 100).toFixed(1)}%)`,
-        );
-      }
-    },
+    onProgress: trainingProgress(),
   });
-  line.done();
   let where: string;
   if (values.out) {
     where = path.resolve(values.out);

@@ -77,7 +77,12 @@ export function checkpointInBackground(db: Db, intervalMs = 200): { stop(): Prom
   if (db.memory) return { stop: async () => {} };
   const worker = new Worker(CHECKPOINT_WORKER, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: db.name, intervalMs, restartFrames: RESTART_FRAMES },
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      file: db.name,
+      intervalMs,
+      restartFrames: RESTART_FRAMES,
+    },
   });
   db.pragma('wal_autocheckpoint = 0');
   const restore = () => {

@@ -7,15 +7,15 @@
  * the citizen rates; the rating and the audit entries are in the database.
  * Screenshots go to test-artifacts/ (CI keeps them).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
 import { startApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireChromium } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
 
 // Real time, because the browser expires the session cookie by its own
@@ -46,29 +46,14 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('staff console in chromi
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: the console's browser test needs Debian's chromium ` +
-          '(apt-get install chromium fonts-noto-cjk, as .ci/run does), or set SKIP_BROWSER_TESTS=1 to skip it.',
-      );
-    }
+    requireChromium("the console's browser test");
     t = await startApp({ clock, env: ENV });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     // The function behind `npm run user:add`.
     await addStaffUser(t.staff, { name: 'zhangmin', role: 'agent', password: 'agent-pass-2026' });
     await addStaffUser(t.staff, { name: 'admin', role: 'admin', password: 'admin-pass-2026' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,19 +9,19 @@
  * (dashboard.png, report.png; CI keeps them).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
 import { SEED_MONTH, seedServiceMonth, XSS } from '../helpers/analytics-seed.js';
 import { startApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireChromium } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
 const run = promisify(execFile);
 
@@ -70,12 +70,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('analytics dashboard and
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: the dashboard's browser test needs Debian's chromium ` +
-          '(apt-get install chromium fonts-noto-cjk, as .ci/run does), or set SKIP_BROWSER_TESTS=1 to skip it.',
-      );
-    }
+    requireChromium("the dashboard's browser test");
     t = await startApp({ clock, env: ENV });
     await seedServiceMonth(t, (ms) => {
       seededNow = ms;
@@ -84,17 +79,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('analytics dashboard and
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     await addStaffUser(t.staff, { name: 'fangyuan', role: 'maintainer', password: 'maintainer-pass-2026' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,13 +10,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:f
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
 import { startApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, requireChromium } from '../helpers/browser.js';
 import { TINY_CORPUS } from '../helpers/tiny-model.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
 const readJsonl = (file: string) =>
   existsSync(file)
@@ -33,9 +33,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('review page in chromium
   const corpusDir = path.join(mkdtempSync(path.join(tmpdir(), 'wz-review-page-')), 'corpus');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} not found: install Debian's chromium (as .ci/run does), or set SKIP_BROWSER_TESTS=1 to skip it.`);
-    }
+    requireChromium("the review page's browser test");
     cpSync(TINY_CORPUS, corpusDir, { recursive: true });
     // Real time: the browser expires the session cookie by its own clock.
     t = await startApp({ clock: () => new Date(), env: { CORPUS_DIR: corpusDir } });
@@ -43,7 +41,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('review page in chromium
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     await addStaffUser(t.staff, { name: 'li', role: 'maintainer', password: 'maintainer-pass-2026' });
     await addStaffUser(t.staff, { name: 'zhangmin', role: 'agent', password: 'agent-pass-2026' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
