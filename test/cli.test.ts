@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
 import { TINY_CORPUS } from './helpers/tiny-model.js';
-
-const run = promisify(execFile);
-const TSX = path.resolve('node_modules/.bin/tsx');
-
-async function cli(script: string, args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(TSX, [`scripts/${script}.ts`, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('maintainer CLIs on a tiny corpus', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'wz-cli-'));

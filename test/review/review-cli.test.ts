@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
 import { ModelStore } from '../../src/nlu/model-store.js';
+import type { ExportLine } from '../../src/review/exchange.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStaffStore } from '../../src/storage/staff-store.js';
 import { startApp } from '../helpers/app.js';
@@ -42,17 +43,8 @@ const readJsonl = (file: string) =>
         .map((l) => JSON.parse(l))
     : [];
 
-type Line = {
-  key: string;
-  text: string;
-  count: number;
-  examples: string[];
-  predicted: string;
-  score: number;
-  reason: string;
-  label: string;
-  note: string;
-};
+// The export's line shape is the one src/review/exchange.ts writes.
+type Line = ExportLine;
 
 describe('review:export and review:import', () => {
   const exported = path.join(root, 'queue.jsonl');
