@@ -33,8 +33,8 @@ const when = (ms: number) => {
   return `${c.date} ${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
 };
 
-export function renderReport(a: ServiceAnalytics, dashboard?: DashboardOptions): string {
-  const title = `问政 · 服务数据分析 ${a.range.from} 至 ${a.range.to}`;
+/** The report's document head: its CSP (also in the file, which opens from disk), no referrer, its stylesheet. */
+function documentHead(title: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -44,7 +44,12 @@ export function renderReport(a: ServiceAnalytics, dashboard?: DashboardOptions):
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)}</title>
 <style>${REPORT_CSS}</style>
-</head>
+</head>`;
+}
+
+export function renderReport(a: ServiceAnalytics, dashboard?: DashboardOptions): string {
+  const title = `问政 · 服务数据分析 ${a.range.from} 至 ${a.range.to}`;
+  return `${documentHead(title)}
 <body>
 <header class="top">
 <div><h1>问政 · 服务数据分析</h1>
@@ -273,15 +278,7 @@ function definitions(a: ServiceAnalytics): string {
 
 /** A one-message page in the report's style (login needed, no permission, a bad range). */
 export function renderNotice(title: string, message: string, link: { href: string; label: string }): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${esc(REPORT_META_CSP)}">
-<title>${esc(title)} · 问政</title>
-<style>${REPORT_CSS}</style>
-</head>
+  return `${documentHead(`${title} · 问政`)}
 <body>
 <header class="top"><div><h1>问政 · 服务数据分析</h1></div></header>
 <main><section class="panel" data-testid="notice"><h2>${esc(title)}</h2><p>${esc(message)}</p><p><a href="${esc(link.href)}">${esc(link.label)}</a></p></section></main>
