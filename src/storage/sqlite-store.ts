@@ -1,7 +1,8 @@
 /**
  * SQLite implementation of the conversation and records ports: the only SQL
  * in the application. Statements are prepared once; one turn (its actions,
- * the new state and the message log) commits in one transaction.
+ * the new state and the message log) is written all or nothing, and the
+ * turns that arrive together commit together (see commitTurn).
  */
 import { randomUUID } from 'node:crypto';
 import type { Action, ActionResult, Channel, Conversation, Priority } from '../core/conversation.js';
@@ -30,6 +31,14 @@ interface ConversationRow {
   updated_at: number;
 }
 
+interface PendingTurn {
+  turn: TurnCommit<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  value?: unknown;
+  error?: unknown;
+}
+
 const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
 
 export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache {
@@ -37,12 +46,33 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
 
   private readonly privacy: SqlitePrivacyStore;
 
-  /** One turn in one transaction; made once, as better-sqlite3 builds a wrapper per db.transaction() call. */
-  private readonly commit: (turn: TurnCommit<unknown>) => unknown;
+  /**
+   * One turn, all or nothing: a savepoint inside the group's transaction.
+   * Made once, as better-sqlite3 builds a wrapper per db.transaction() call.
+   */
+  private readonly writeOne: (turn: TurnCommit<unknown>) => unknown;
+
+  /** The turns waiting for the next group commit, and the one transaction that writes them. */
+  private group: PendingTurn[] = [];
+  private readonly writeGroup: (group: PendingTurn[]) => void;
 
   constructor(private readonly db: Db) {
     this.privacy = new SqlitePrivacyStore(db);
-    this.commit = db.transaction((turn: TurnCommit<unknown>) => this.writeTurn(turn));
+    this.writeOne = db.transaction((turn: TurnCommit<unknown>) => this.writeTurn(turn));
+    this.writeGroup = db.transaction((group: PendingTurn[]) => {
+      for (const p of group) {
+        try {
+          p.value = this.writeOne(p.turn);
+        } catch (e) {
+          // Rolled back to its savepoint: the other turns of the group stand,
+          // unless SQLite rolled the whole transaction back (disk full, I/O
+          // error): then the group fails as one, before anything else runs
+          // outside it.
+          if (!this.db.inTransaction) throw e;
+          p.error = e;
+        }
+      }
+    });
     this.s = {
       findConversation: db.prepare('SELECT * FROM conversations WHERE channel = ? AND user_id = ?'),
       upsertConversation: db.prepare(
@@ -113,8 +143,40 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
     return { id: row.id, channel: row.channel, userId: row.user_id, state: JSON.parse(row.state), updatedAt: row.updated_at };
   }
 
-  async commitTurn<T>(turn: TurnCommit<T>): Promise<T> {
-    return this.commit(turn) as T;
+  /**
+   * Group commit. Each turn is queued and the queue is written at
+   * setImmediate, i.e. once the event loop has run every request that
+   * arrived with this one: one transaction, one COMMIT, each turn in its own
+   * savepoint. A commit appends every page it touched to the WAL, and the
+   * turns of a group touch the same few pages (the tail of messages and its
+   * indexes, deliveries, conversations), so a group of n costs about one
+   * commit instead of n; under load a group holds several turns, when idle
+   * one. Nothing runs SQL between queueing and writing, so no other code
+   * ever sees a transaction left open, and each caller's promise settles
+   * only after the COMMIT: a reply is never sent for a turn that is not
+   * durable. A failing turn rejects alone; a failing COMMIT rejects the
+   * whole group, and nothing of it was acknowledged.
+   */
+  commitTurn<T>(turn: TurnCommit<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.group.length === 0) setImmediate(() => this.flush());
+      this.group.push({ turn: turn as TurnCommit<unknown>, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private flush(): void {
+    const group = this.group;
+    this.group = [];
+    try {
+      this.writeGroup(group);
+    } catch (e) {
+      for (const p of group) p.reject(e);
+      return;
+    }
+    for (const p of group) {
+      if ('error' in p) p.reject(p.error);
+      else p.resolve(p.value);
+    }
   }
 
   private writeTurn<T>(turn: TurnCommit<T>): T {
