@@ -25,7 +25,17 @@ export interface WallClock {
   date: string;
 }
 
-export function wallClock(now: Date): WallClock {
+// Every turn asks, often several times, and formatToParts costs ~10 µs; the
+// answer only changes once a minute, so the last one is kept.
+let last: { minute: number; clock: Readonly<WallClock> } | undefined;
+
+export function wallClock(now: Date): Readonly<WallClock> {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (last?.minute !== minute) last = { minute, clock: Object.freeze(readWallClock(now)) };
+  return last.clock;
+}
+
+function readWallClock(now: Date): WallClock {
   const p: Record<string, string> = {};
   for (const { type, value } of partsFormat.formatToParts(now)) p[type] = value;
   const year = Number(p.year);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idCheckDigit } from '../../src/nlu/entities/id-number.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, loggerOptions } from '../../src/observability/logger.js';
+import { OneLinePerRequest } from '../../src/observability/request-log.js';
 import { maskPersonalData } from '../../src/privacy/mask.js';
 
 const ID = `31011519900307123${idCheckDigit('31011519900307123')}`;
@@ -58,13 +59,17 @@ describe('the application logger', () => {
 
     const Fastify = (await import('fastify')).default;
     const httpLines: string[] = [];
-    const app = Fastify({ loggerInstance: createLogger('info', { write: (l: string) => httpLines.push(l) }) });
+    const app = Fastify({
+      logger: { ...loggerOptions('info'), stream: { write: (l: string) => httpLines.push(l) } },
+      logController: new OneLinePerRequest(),
+    });
     app.get('/ping', async () => 'pong');
     await app.inject({ method: 'GET', url: '/ping' });
     await app.close();
-    const incoming = httpLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'incoming request');
-    expect(incoming.req).toMatchObject({ method: 'GET', url: '/ping' });
-    const completed = httpLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request completed');
-    expect(completed.res).toMatchObject({ statusCode: 200 });
+    // One line per request, with the request, the status and the time.
+    const parsed = httpLines.map((l) => JSON.parse(l));
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]).toMatchObject({ msg: 'request completed', req: { method: 'GET', url: '/ping' }, res: { statusCode: 200 } });
+    expect(parsed[0].responseTime).toBeTypeOf('number');
   });
 });
