@@ -15,6 +15,7 @@ import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
+import { ParsePool } from './nlu/parse-pool.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
 import { RetentionJob } from './privacy/retention.js';
 import { pickableIntents } from './review/labels.js';
@@ -72,9 +73,20 @@ export async function composeApp(o: {
   const staff = new SqliteStaffStore(o.db);
   const metrics = new PrometheusTelemetry(store);
   const events = new StaffEvents();
+  const modelStore = new ModelStore(c.modelsDir);
+  const pool =
+    c.PARSE_THREADS > 0
+      ? new ParsePool({
+          threads: c.PARSE_THREADS,
+          holder: o.models,
+          dirOf: (v) => modelStore.pathOf(v),
+          log: o.log.child({ module: 'parse' }),
+        })
+      : undefined;
   const conversations = new ConversationService({
     store,
     models: o.models,
+    understand: pool ? (text, now) => pool.parse(text, now) : undefined,
     telemetry: metrics,
     engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
     clock,
@@ -124,7 +136,7 @@ export async function composeApp(o: {
   });
   const modelDesk = new ModelDesk({
     registry: new SqliteModelRegistry(o.db),
-    store: new ModelStore(c.modelsDir),
+    store: modelStore,
     holder: o.models,
     staff,
     env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
@@ -173,6 +185,7 @@ export async function composeApp(o: {
     desk.stop();
     retention.stop();
     await checkpoints.stop();
+    await pool?.close();
   });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

@@ -26,6 +26,11 @@ export const configSchema = z.object({
   INTENTS_DIR: z.string().min(1).default('./intents'),
   /** How often a running server looks for a newly promoted model (seconds; 0 turns hot swap off). */
   MODEL_WATCH_SECONDS: z.coerce.number().int().min(0).default(5),
+  /**
+   * Worker threads that parse messages (0: parse on the event loop). Each
+   * holds a copy of the model (~130 MB); worth it where cores are spare.
+   */
+  PARSE_THREADS: z.coerce.number().int().min(0).max(16).default(0),
   /** Web channel: messages per user id per minute. */
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Web channel: messages per client IP per minute (several citizens may share an IP). */
@@ -101,6 +106,7 @@ const HINTS: Record<string, string> = {
   PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=3000',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   MODEL_WATCH_SECONDS: 'a whole number of seconds, e.g. MODEL_WATCH_SECONDS=5 (0 turns hot swap off)',
+  PARSE_THREADS: 'a whole number from 0 to 16, e.g. PARSE_THREADS=1 (0 parses on the event loop)',
   RATE_LIMIT_USER_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_USER_PER_MINUTE=30',
   RATE_LIMIT_IP_PER_MINUTE: 'set a positive whole number, e.g. RATE_LIMIT_IP_PER_MINUTE=120',
   WECHAT_AES_KEY: 'copy the EncodingAESKey from the Official Account platform (基本配置 → 服务器配置)',

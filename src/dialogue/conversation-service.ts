@@ -47,6 +47,11 @@ export interface TurnResult {
 export interface ConversationServiceDeps {
   store: ConversationStore;
   models: ModelHolder;
+  /**
+   * Where parsing runs (a ParsePool with PARSE_THREADS); by default in this
+   * thread on the holder's model.
+   */
+  understand?: (text: string, now: Date) => Parse | Promise<Parse>;
   engine: DialogueEngine;
   clock: () => Date;
   log: Logger;
@@ -111,7 +116,7 @@ export class ConversationService {
     if (!model) throw new AppError('MODEL_NOT_READY');
     const now = this.deps.clock();
     const parseStarted = performance.now();
-    const parsed = model.parse(message.text, now);
+    const parsed = this.deps.understand ? await this.deps.understand(message.text, now) : model.parse(message.text, now);
     const parseMs = performance.now() - parseStarted;
     const parse = message.intent ? { ...parsed, intent: message.intent, topIntent: message.intent, score: 1, activation: 1 } : parsed;
     const existing = await this.deps.store.find(message.channel, message.userId);

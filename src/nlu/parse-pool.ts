@@ -1,0 +1,169 @@
+/**
+ * Understanding on other cores. Parsing is the largest piece of a turn that
+ * needs nothing but the text (~0.2 ms of a webhook message's ~0.8 ms of
+ * CPU), so with PARSE_THREADS=n it runs on n worker threads, each holding
+ * its own copy of the serving model, while the event loop does HTTP,
+ * WeChat's crypto, the dialogue and SQLite. Everything else stays in one
+ * thread: per-user order, the single SQLite writer and group commit are
+ * unchanged.
+ *
+ * The holder stays the authority on which model serves. The event loop
+ * keeps its own loaded copy (the parse API, readiness, and the fallback),
+ * so a hot swap never waits: when the holder's version changes, parses run
+ * in-process on the new model while threads for it start, and the old
+ * threads are ended once the new ones are ready. A thread that fails or
+ * exits has its messages parsed in-process; none is lost, and the thread
+ * is started again after a pause.
+ *
+ * Cost: each thread holds a model (~130 MB resident with its own V8 heap).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Parse } from '../core/parse.js';
+import type { ModelHolder } from './model-holder.js';
+
+interface Pending {
+  text: string;
+  now: Date;
+  resolve(p: Parse): void;
+  reject(e: unknown): void;
+}
+
+interface Thread {
+  worker: Worker;
+  version: string;
+  ready: boolean;
+  /** Being ended on purpose (a newer version is ready, or close). */
+  ending: boolean;
+  pending: Map<number, Pending>;
+}
+
+export interface ParsePoolOptions {
+  threads: number;
+  holder: ModelHolder;
+  /** The artifact directory of a model version. */
+  dirOf(version: string): string;
+  log: Logger;
+  /** How long a failed thread waits before it is started again. */
+  restartMs?: number;
+}
+
+// Run from TypeScript (npm start and the tests go through tsx), the worker
+// is TypeScript too; a worker does not take --import, so a small script
+// registers tsx's loader in the thread and then imports it.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = new URL(`./parse-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+const TSX_BOOT = `
+  const { workerData } = require('node:worker_threads');
+  import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });
+`;
+
+function newWorker(dir: string): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_FILE, { workerData: { dir } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(TSX_BOOT, { eval: true, workerData: { dir, tsx, entry: WORKER_FILE.href } });
+}
+
+export class ParsePool {
+  #threads: Thread[] = [];
+  #version: string | null = null;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(private readonly o: ParsePoolOptions) {
+    const model = o.holder.current;
+    if (model) this.#start(model.version);
+  }
+
+  /** Parses on a thread of the serving version if one is ready, else here. */
+  parse(text: string, now: Date): Promise<Parse> | Parse {
+    const model = this.o.holder.current;
+    if (!model) throw new Error('no model loaded');
+    if (this.#version !== model.version) this.#start(model.version);
+    let best: Thread | undefined;
+    for (const t of this.#threads) if (t.ready && t.version === model.version && (!best || t.pending.size < best.pending.size)) best = t;
+    if (!best) return model.parse(text, now);
+    const thread = best;
+    const id = this.#nextId++;
+    return new Promise<Parse>((resolve, reject) => {
+      thread.pending.set(id, { text, now, resolve, reject });
+      thread.worker.postMessage({ id, text, now: now.getTime() });
+    });
+  }
+
+  /** Threads ready for the serving version (for tests and /metrics). */
+  get readyThreads(): number {
+    return this.#threads.filter((t) => t.ready && t.version === this.#version).length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const threads = this.#threads;
+    this.#threads = [];
+    await Promise.all(threads.map((t) => this.#end(t)));
+  }
+
+  /** Threads for a new version; the old ones end once a new one is ready. */
+  #start(version: string): void {
+    this.#version = version;
+    for (let i = 0; i < this.o.threads; i++) this.#spawn(version);
+  }
+
+  #spawn(version: string): void {
+    if (this.#closed) return;
+    const worker = newWorker(this.o.dirOf(version));
+    const thread: Thread = { worker, version, ready: false, ending: false, pending: new Map() };
+    this.#threads.push(thread);
+    worker.on('message', (m: { ready?: string; id?: number; parse?: Parse; error?: string }) => {
+      if (m.ready !== undefined) {
+        thread.ready = true;
+        this.o.log.info({ version }, 'parse thread ready');
+        for (const old of this.#threads) if (old.version !== this.#version) void this.#end(old);
+        return;
+      }
+      const p = thread.pending.get(m.id as number);
+      if (!p) return;
+      thread.pending.delete(m.id as number);
+      // A parse that failed on the thread is done again here, where it fails the turn the usual way.
+      if (m.parse) p.resolve(m.parse);
+      else this.#settleHere(p);
+    });
+    worker.on('error', (err) => this.o.log.error({ err, version }, 'parse thread failed'));
+    worker.on('exit', (code) => {
+      this.#threads = this.#threads.filter((t) => t !== thread);
+      if (!thread.ending && !this.#closed) {
+        this.o.log.error({ code, version }, 'parse thread exited; its messages are parsed here, and it is started again');
+        setTimeout(() => {
+          if (this.#version === version) this.#spawn(version);
+        }, this.o.restartMs ?? 5000).unref();
+      }
+      this.#drain(thread);
+    });
+  }
+
+  #settleHere(p: Pending): void {
+    try {
+      const model = this.o.holder.current;
+      if (!model) throw new Error('no model loaded');
+      p.resolve(model.parse(p.text, p.now));
+    } catch (e) {
+      p.reject(e);
+    }
+  }
+
+  /** Messages a thread will not answer are parsed here. */
+  #drain(thread: Thread): void {
+    for (const p of thread.pending.values()) this.#settleHere(p);
+    thread.pending.clear();
+  }
+
+  async #end(thread: Thread): Promise<void> {
+    if (thread.ending) return;
+    thread.ending = true;
+    this.#threads = this.#threads.filter((t) => t !== thread);
+    // Answered first: a terminated thread drops what it was doing.
+    while (thread.pending.size > 0 && !this.#closed) await new Promise((r) => setTimeout(r, 5));
+    this.#drain(thread);
+    await thread.worker.terminate();
+  }
+}
