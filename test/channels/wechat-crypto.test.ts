@@ -1,7 +1,7 @@
 /** The WeChat protocol core against the verified vectors in ../shared/spec/wechat-vectors.json. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decrypt, decryptFor, encrypt, WechatCryptoError } from '../../src/channels/wechat-oa/crypto.js';
+import { decrypt, decryptFor, encrypt, randomFrom, WechatCryptoError } from '../../src/channels/wechat-oa/crypto.js';
 import { sha1Sorted, verifyMsgSignature, verifySignature } from '../../src/channels/wechat-oa/signature.js';
 import { buildXml, parseWechatXml } from '../../src/channels/wechat-oa/xml.js';
 
@@ -109,5 +109,20 @@ describe('XML', () => {
   it('splits "]]>" inside a CDATA section so the reply stays well-formed', () => {
     const xml = buildXml({ Content: 'a]]>b' });
     expect(parseWechatXml(xml).Content).toBe('a]]>b');
+  });
+});
+
+describe('random bytes for replies', () => {
+  it('never hands out the same bytes twice, across refills of the pool', () => {
+    const drawn = Array.from({ length: 1000 }, () => randomFrom(16).toString('hex'));
+    expect(drawn.every((d) => d.length === 32)).toBe(true);
+    expect(new Set(drawn).size).toBe(drawn.length);
+  });
+
+  it('gives each reply a different random prefix', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const a = decrypt(key, encrypt(key, '<xml/>', 'wx1'));
+    const b = decrypt(key, encrypt(key, '<xml/>', 'wx1'));
+    expect(a.random.equals(b.random)).toBe(false);
   });
 });

@@ -7,13 +7,12 @@
  * → timestamp within the replay window → XML → msg_signature and decryption
  * (current key, then the previous one during rotation) → AppID.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Telemetry } from '../../core/telemetry.js';
 import type { ConversationService, TurnResult } from '../../dialogue/conversation-service.js';
 import { repliesToText } from '../reply-text.js';
 import type { WechatApiClient } from './api-client.js';
-import { decryptFor, encrypt, WechatCryptoError } from './crypto.js';
+import { decryptFor, encrypt, randomFrom, WechatCryptoError } from './crypto.js';
 import type { MenuAction } from './menu.js';
 import { sha1Sorted, verifyMsgSignature, verifySignature } from './signature.js';
 import { buildXml, MAX_XML_BYTES, parseWechatXml, WechatXmlError } from './xml.js';
@@ -182,7 +181,7 @@ export function wechatWebhook(o: WechatWebhookOptions) {
     const xml = buildXml({ ToUserName: openId, FromUserName: account, CreateTime: createTime, MsgType: 'text', Content: text });
     if (!key) return reply.type('application/xml').send(xml);
     const sealed = encrypt(key, xml, o.appId);
-    const nonce = randomBytes(8).toString('hex');
+    const nonce = randomFrom(8).toString('hex');
     const timestamp = String(createTime);
     const signature = sha1Sorted([o.token, timestamp, nonce, sealed]);
     return reply.type('application/xml').send(buildXml({ Encrypt: sealed, MsgSignature: signature, TimeStamp: createTime, Nonce: nonce }));
