@@ -15,7 +15,8 @@
  * exits has its messages parsed in-process; none is lost, and the thread
  * is started again after a pause.
  *
- * Cost: each thread holds a model (~130 MB resident with its own V8 heap).
+ * Cost: each thread holds a model and its own V8 heap: 80–150 MB resident
+ * more per thread in the benchmark.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
