@@ -83,6 +83,9 @@ export async function composeApp(o: {
           log: o.log.child({ module: 'parse' }),
         })
       : undefined;
+  // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
+  let deskOf: StaffDesk | undefined;
+  const dialogueLog = o.log.child({ module: 'dialogue' });
   const conversations = new ConversationService({
     store,
     models: o.models,
@@ -90,7 +93,12 @@ export async function composeApp(o: {
     telemetry: metrics,
     engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
     clock,
-    log: o.log.child({ module: 'dialogue' }),
+    log: dialogueLog,
+    // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
+    onCommitted: (conversation) => {
+      if (conversation.channel !== 'web' && deskOf)
+        deskOf.redeliver(conversation).catch((e: unknown) => dialogueLog.error({ err: e }, 'redelivery failed'));
+    },
     onEvents: (happened) => {
       for (const e of happened) {
         const type = STAFF_EVENT[e.type];
@@ -117,6 +125,7 @@ export async function composeApp(o: {
     idleMinutes: c.HANDOFF_IDLE_MINUTES,
     log: o.log.child({ module: 'desk' }),
   });
+  deskOf = desk;
   const auth = new StaffAuth({
     store: staff,
     clock,
@@ -153,7 +162,11 @@ export async function composeApp(o: {
       store,
       metrics,
       wechatApi,
-      citizenInbox: (userId, after) => staff.takeForCitizen('web', userId, after),
+      citizenInbox: async (userId, after) => {
+        const { messages, delivered } = await staff.takeForCitizen('web', userId, after);
+        for (const handoffId of delivered) events.publish({ type: 'handoff.delivered', handoffId });
+        return messages;
+      },
       analytics: new SqliteAnalyticsStore(o.db),
       staff: {
         auth,

@@ -123,8 +123,17 @@ export interface StaffStore {
   idleHandoffs(before: number): Promise<HandoffRecord[]>;
   messages(conversationId: string): Promise<StoredMessage[]>;
   message(id: number): Promise<(StoredMessage & { conversationId: string }) | null>;
-  /** Staff and system messages for a web citizen after `after`; pending ones are marked sent. */
-  takeForCitizen(channel: Channel, userId: string, after: number): Promise<Array<{ id: number; author: string; text: string; at: number }>>;
+  /**
+   * Staff and system messages for a web citizen after `after`; pending ones
+   * are marked sent, and `delivered` names the handoffs they belong to.
+   */
+  takeForCitizen(
+    channel: Channel,
+    userId: string,
+    after: number,
+  ): Promise<{ messages: Array<{ id: number; author: string; text: string; at: number }>; delivered: string[] }>;
+  /** Messages to the citizen a channel has not taken (held or failed), oldest first, with their handoff. */
+  undelivered(conversationId: string): Promise<Array<{ id: number; text: string; delivery: Delivery; handoffId: string | null }>>;
   notes(handoffId: string): Promise<Note[]>;
   addNote(handoffId: string, staffId: string, text: string, now: number): Promise<Note>;
   cannedReplies(): Promise<CannedReply[]>;

@@ -56,6 +56,8 @@ export interface ConversationServiceDeps {
   clock: () => Date;
   log: Logger;
   telemetry?: Telemetry;
+  /** Told of every committed turn (not of a repeated delivery): the staff desk re-sends what was held. */
+  onCommitted?: (conversation: { id: string; channel: Channel; userId: string }) => void;
   /** Told of each committed turn's events (the staff console's live updates listen here). */
   onEvents?: (events: DialogueEvent[], conversation: { id: string; channel: Channel; userId: string }) => void;
 }
@@ -175,6 +177,7 @@ export class ConversationService {
         return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
       throw e;
     }
+    this.deps.onCommitted?.(conversation);
     if (done.events.length > 0) this.deps.onEvents?.(done.events, conversation);
     const telemetry = this.deps.telemetry ?? noTelemetry;
     telemetry.turn({ channel: message.channel, outcome: step.outcome, intent: parse.intent, parseMs });

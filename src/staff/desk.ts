@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../channels/wechat-oa/staff-sender.js';
-import type { ConversationState } from '../core/conversation.js';
+import type { Channel, ConversationState } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
 import { RESOLUTIONS, reasonLabel, SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
 import { roleAtLeast, type StaffStore, type StaffUser, type StoredMessage } from '../core/staff.js';
@@ -75,6 +75,8 @@ const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}â
 export class StaffDesk {
   private timer: NodeJS.Timeout | null = null;
   private readonly ratingSeen = new Set<string>();
+  /** Conversations whose undelivered messages are being sent now (one run each at a time). */
+  private readonly redelivering = new Set<string>();
 
   constructor(private readonly o: DeskOptions) {}
 
@@ -309,6 +311,43 @@ export class StaffDesk {
   }
 
   /** Gives handoffs idle past the limit back to the assistant, telling the citizen. */
+  /**
+   * The citizen wrote again. On WeChat that opens the 48-hour window again,
+   * so staff replies held outside it, and sends that failed, go out now,
+   * oldest first; at the first that still cannot go the rest wait for the
+   * next message, keeping their order. A callback ticket made for a held
+   * reply stays open for staff to close (they may still want to call); the
+   * console is told that the reply has arrived. Returns how many went out.
+   */
+  async redeliver(c: { id: string; channel: Channel; userId: string }): Promise<number> {
+    if (this.redelivering.has(c.id)) return 0;
+    this.redelivering.add(c.id);
+    try {
+      let sent = 0;
+      for (const m of await this.o.staff.undelivered(c.id)) {
+        const now = this.now();
+        const outcome = await this.o.outbox.deliver({ channel: c.channel, userId: c.userId, lastCitizenAt: now }, m.text, now);
+        await this.o.staff.setDelivery(m.id, outcome.delivery, outcome.error);
+        if (outcome.delivery !== 'sent') {
+          this.o.log.warn({ message: m.id, delivery: outcome.delivery, error: outcome.error }, 'staff message still not delivered');
+          break;
+        }
+        sent++;
+        await this.o.staff.audit({
+          staffId: null,
+          action: 'redelivered',
+          target: m.handoffId,
+          details: { messageId: m.id, was: m.delivery },
+          now,
+        });
+        if (m.handoffId) this.publish({ type: 'handoff.delivered', handoffId: m.handoffId });
+      }
+      return sent;
+    } finally {
+      this.redelivering.delete(c.id);
+    }
+  }
+
   async sweepIdle(): Promise<number> {
     const before = this.now() - this.o.idleMinutes * 60_000;
     let n = 0;

@@ -12,6 +12,8 @@ export interface StaffEvent {
     | 'handoff.closed'
     | 'handoff.callback'
     | 'handoff.message'
+    /** A reply that was waiting (web chat not yet polled, WeChat window closed) reached the citizen. */
+    | 'handoff.delivered'
     | 'handoff.rated';
   handoffId: string;
   by?: { id: string; name: string };

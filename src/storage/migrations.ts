@@ -224,4 +224,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX review_labels_by_group ON review_labels (group_key);
   `,
+  `
+  -- Staff messages a channel did not take (held outside WeChat's 48-hour
+  -- window, or a failed send) are sent again when the citizen next writes
+  -- (StaffDesk.redeliver): every turn on a WeChat channel looks here, so the
+  -- index holds only those few rows.
+  CREATE INDEX messages_undelivered ON messages (conversation_id, id) WHERE delivery IN ('held', 'failed');
+  `,
 ];

@@ -20,6 +20,10 @@ import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
 import type { Db } from './sqlite.js';
 import { handoffFromRow } from './sqlite-store.js';
 
+// The handoff a message belongs to: the conversation's latest one opened before it.
+const HANDOFF_OF =
+  '(SELECT h.id FROM handoffs h WHERE h.conversation_id = m.conversation_id AND h.created_at <= m.created_at ORDER BY h.created_at DESC LIMIT 1) AS handoff_id';
+
 const OPEN = "status IN ('queued', 'claimed')";
 const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
 
@@ -97,11 +101,15 @@ export class SqliteStaffStore implements StaffStore {
       ),
       message: p('SELECT m.*, u.name AS staff_name FROM messages m LEFT JOIN staff_users u ON u.id = m.staff_id WHERE m.id = ?'),
       forCitizen: p(
-        `SELECT m.id, m.author, m.text, m.created_at, m.delivery FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        `SELECT m.id, m.author, m.text, m.created_at, m.delivery, ${HANDOFF_OF} FROM messages m JOIN conversations c ON c.id = m.conversation_id
          WHERE c.channel = ? AND c.user_id = ? AND m.id > ? AND m.author IN ('staff', 'system') AND m.delivery IN ('pending', 'sent')
          ORDER BY m.id LIMIT 100`,
       ),
       markSent: p("UPDATE messages SET delivery = 'sent' WHERE id = ? AND delivery = 'pending'"),
+      undelivered: p(
+        `SELECT m.id, m.text, m.delivery, ${HANDOFF_OF} FROM messages m
+         WHERE m.conversation_id = ? AND m.delivery IN ('held', 'failed') ORDER BY m.id`,
+      ),
       notes: p(
         'SELECT n.id, n.text, n.created_at, u.name FROM handoff_notes n JOIN staff_users u ON u.id = n.staff_id WHERE n.handoff_id = ? ORDER BY n.id',
       ),
@@ -285,9 +293,26 @@ export class SqliteStaffStore implements StaffStore {
   async takeForCitizen(channel: Channel, userId: string, after: number) {
     return this.db.transaction(() => {
       const rows = this.s.forCitizen.all(channel, userId, after) as Row[];
-      for (const r of rows) if (r.delivery === 'pending') this.s.markSent.run(r.id);
-      return rows.map((r) => ({ id: r.id as number, author: r.author as string, text: r.text as string, at: r.created_at as number }));
+      const delivered = new Set<string>();
+      for (const r of rows) {
+        if (r.delivery !== 'pending') continue;
+        this.s.markSent.run(r.id);
+        if (r.handoff_id) delivered.add(r.handoff_id as string);
+      }
+      return {
+        messages: rows.map((r) => ({ id: r.id as number, author: r.author as string, text: r.text as string, at: r.created_at as number })),
+        delivered: [...delivered],
+      };
     })();
+  }
+
+  async undelivered(conversationId: string) {
+    return (this.s.undelivered.all(conversationId) as Row[]).map((r) => ({
+      id: r.id as number,
+      text: r.text as string,
+      delivery: r.delivery as Delivery,
+      handoffId: (r.handoff_id as string | null) ?? null,
+    }));
   }
 
   async notes(handoffId: string): Promise<Note[]> {

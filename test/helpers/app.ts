@@ -13,6 +13,7 @@ import type { NluModel } from '../../src/nlu/model.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
 import type { buildServer } from '../../src/server.js';
 import type { StaffDesk } from '../../src/staff/desk.js';
+import type { StaffEvents } from '../../src/staff/events.js';
 import type { CitizenOutbox } from '../../src/staff/outbox.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import type { SqliteStore } from '../../src/storage/sqlite-store.js';
@@ -34,6 +35,8 @@ export interface TestApp {
   desk: StaffDesk;
   outbox: CitizenOutbox;
   conversations: ConversationService;
+  /** What the console's live updates hear. */
+  events: StaffEvents;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function startApp(options: {
     desk,
     outbox,
     conversations,
+    events,
   } = await composeApp({
     config,
     db,
@@ -74,6 +78,7 @@ export async function startApp(options: {
     desk,
     outbox,
     conversations,
+    events,
     dbFile,
     async close() {
       await app.close();

@@ -76,6 +76,16 @@ describe('live updates', () => {
       expect(events.every((e) => e.handoffId === id)).toBe(true);
       await agent.post(`/api/staff/handoffs/${id}/claim`);
       await expect.poll(() => events.at(-1), { timeout: 3000 }).toMatchObject({ type: 'handoff.claimed', by: { name: 'zhangmin' } });
+      await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '您好，我是客服小张。' });
+      await expect.poll(() => events.at(-1)?.type, { timeout: 3000 }).toBe('handoff.message');
+      // The reply reaches the web citizen on their next poll, and the console hears of it.
+      const polled = (await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=citizen-live' })).json();
+      expect(polled.messages.map((m: { text: string }) => m.text)).toContain('您好，我是客服小张。');
+      await expect.poll(() => events.at(-1), { timeout: 3000 }).toEqual({ type: 'handoff.delivered', handoffId: id });
+      // A second poll finds nothing new to deliver: no second event.
+      await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=citizen-live&after=${polled.cursor}` });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(events.filter((e) => e.type === 'handoff.delivered')).toHaveLength(1);
       await reader.cancel();
       await reading.catch(() => {});
     } finally {

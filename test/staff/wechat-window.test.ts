@@ -75,6 +75,59 @@ describe('the 48-hour customer-service window', () => {
     expect(queue.handoffs.find((h: { id: string }) => h.id === id)).toMatchObject({ status: 'callback' });
   });
 
+  it('sends a held reply once the citizen writes again, and tells the console; the callback ticket stays', async () => {
+    const id = await handedOff('o-window-4');
+    now += 49 * 3600_000;
+    const held = (await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '抱歉久等了。' })).json();
+    expect(held.message.delivery).toBe('held');
+    expect(sends()).toEqual([]);
+    const heard: string[] = [];
+    t.events.subscribe((e) => heard.push(`${e.type} ${e.handoffId}`));
+    // A day later the citizen writes: the window is open again.
+    now += 24 * 3600_000;
+    await t.conversations.handle({ channel: 'wechat-oa', userId: 'o-window-4', text: '还在吗' });
+    await expect.poll(() => sends().length, { timeout: 3000 }).toBe(1);
+    expect(sends()[0]?.body).toEqual({ touser: 'o-window-4', msgtype: 'text', text: { content: '抱歉久等了。' } });
+    const view = (await agent.get(`/api/staff/handoffs/${id}`)).json();
+    expect(view.messages.find((m: { text: string }) => m.text === '抱歉久等了。')).toMatchObject({ delivery: 'sent', deliveryError: null });
+    expect(heard).toContain(`handoff.delivered ${id}`);
+    expect((await t.staff.auditLog(50)).filter((a) => a.action === 'redelivered')).toHaveLength(1);
+    expect(view.handoff.status).toBe('callback');
+    // Nothing is sent twice: the next message finds nothing waiting.
+    await t.conversations.handle({ channel: 'wechat-oa', userId: 'o-window-4', text: '好的谢谢' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sends()).toHaveLength(1);
+  });
+
+  it('sends what failed and what was held in their order, and keeps both while a send still fails', async () => {
+    const id = await handedOff('o-window-5');
+    fake.nextErrors.push({ errcode: 45047, errmsg: 'out of response count limit' });
+    expect((await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '第一条回复' })).json().message.delivery).toBe('failed');
+    now += 49 * 3600_000;
+    expect((await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '第二条回复' })).json().message.delivery).toBe('held');
+    const staffDeliveries = async () =>
+      (await agent.get(`/api/staff/handoffs/${id}`))
+        .json()
+        .messages.filter((m: { author: string }) => m.author === 'staff')
+        .map((m: { delivery: string }) => m.delivery);
+    now += 3600_000;
+    fake.nextErrors.push({ errcode: 45047, errmsg: 'out of response count limit' });
+    await t.conversations.handle({ channel: 'wechat-oa', userId: 'o-window-5', text: '在吗' });
+    await expect.poll(() => fake.nextErrors.length, { timeout: 3000 }).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await staffDeliveries()).toEqual(['failed', 'held']);
+    await t.conversations.handle({ channel: 'wechat-oa', userId: 'o-window-5', text: '请回复' });
+    await expect.poll(staffDeliveries, { timeout: 3000 }).toEqual(['sent', 'sent']);
+    // Every attempt, in order: the reply that failed, its retry that failed too (the held one
+    // behind it was not tried), then both.
+    expect(sends().map((c) => (c.body as { text: { content: string } }).text.content)).toEqual([
+      '第一条回复',
+      '第一条回复',
+      '第一条回复',
+      '第二条回复',
+    ]);
+  });
+
   it('treats WeChat refusing with 45015 the same way, and a busy API as a failure that keeps the reply', async () => {
     const id = await handedOff('o-window-3');
     fake.nextErrors.push({ errcode: 45047, errmsg: 'out of response count limit' });
