@@ -28,6 +28,7 @@ import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import { SqliteAnalyticsStore } from './storage/analytics-store.js';
+import { ThreadedAnalytics } from './storage/analytics-thread.js';
 import { SqliteModelRegistry } from './storage/model-registry.js';
 import { SqlitePrivacyStore } from './storage/privacy-store.js';
 import { SqliteReviewStore } from './storage/review-store.js';
@@ -106,6 +107,9 @@ export async function composeApp(o: {
       }
     },
   });
+  // Long-range reads on their own thread and connection, off the serving event loop.
+  const threadedAnalytics = o.db.memory ? undefined : new ThreadedAnalytics(o.db.name);
+  const analytics = threadedAnalytics ?? new SqliteAnalyticsStore(o.db);
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
@@ -167,7 +171,7 @@ export async function composeApp(o: {
         for (const handoffId of delivered) events.publish({ type: 'handoff.delivered', handoffId });
         return messages;
       },
-      analytics: new SqliteAnalyticsStore(o.db),
+      analytics,
       staff: {
         auth,
         desk,
@@ -199,6 +203,7 @@ export async function composeApp(o: {
     retention.stop();
     await checkpoints.stop();
     await pool?.close();
+    await threadedAnalytics?.close();
   });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

@@ -18,9 +18,10 @@
  * Cost: each thread holds a model and its own V8 heap: 80–150 MB resident
  * more per thread in the benchmark.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Parse } from '../core/parse.js';
+import { startWorker } from '../threads/start-worker.js';
 import type { ModelHolder } from './model-holder.js';
 
 interface Pending {
@@ -49,21 +50,7 @@ export interface ParsePoolOptions {
   restartMs?: number;
 }
 
-// Run from TypeScript (npm start and the tests go through tsx), the worker
-// is TypeScript too; a worker does not take --import, so a small script
-// registers tsx's loader in the thread and then imports it.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_FILE = new URL(`./parse-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
-const TSX_BOOT = `
-  const { workerData } = require('node:worker_threads');
-  import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });
-`;
-
-function newWorker(dir: string): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_FILE, { workerData: { dir } });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(TSX_BOOT, { eval: true, workerData: { dir, tsx, entry: WORKER_FILE.href } });
-}
+const WORKER = new URL('./parse-worker.ts', import.meta.url);
 
 export class ParsePool {
   #threads: Thread[] = [];
@@ -112,7 +99,7 @@ export class ParsePool {
 
   #spawn(version: string): void {
     if (this.#closed) return;
-    const worker = newWorker(this.o.dirOf(version));
+    const worker = startWorker(WORKER, { dir: this.o.dirOf(version) });
     const thread: Thread = { worker, version, ready: false, ending: false, pending: new Map() };
     this.#threads.push(thread);
     worker.on('message', (m: { ready?: string; id?: number; parse?: Parse; error?: string }) => {
