@@ -15,8 +15,8 @@
  * exits has its messages parsed in-process; none is lost, and the thread
  * is started again after a pause.
  *
- * Cost: each thread holds a model and its own V8 heap: 80–150 MB resident
- * more per thread in the benchmark.
+ * Cost: a model and a V8 heap per thread, 80–150 MB more resident memory
+ * per thread in the benchmark.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -79,7 +79,7 @@ export class ParsePool {
     });
   }
 
-  /** Threads ready for the serving version (for tests and /metrics). */
+  /** Threads ready for the serving version. */
   get readyThreads(): number {
     return this.#threads.filter((t) => t.ready && t.version === this.#version).length;
   }

@@ -310,7 +310,6 @@ export class StaffDesk {
     return true;
   }
 
-  /** Gives handoffs idle past the limit back to the assistant, telling the citizen. */
   /**
    * The citizen wrote again. On WeChat that opens the 48-hour window again,
    * so staff replies held outside it, and sends that failed, go out now,
@@ -348,6 +347,7 @@ export class StaffDesk {
     }
   }
 
+  /** Gives handoffs idle past the limit back to the assistant, telling the citizen. */
   async sweepIdle(): Promise<number> {
     const before = this.now() - this.o.idleMinutes * 60_000;
     let n = 0;

@@ -25,6 +25,16 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/**
+ * Another connection to a database the server has opened (and migrated):
+ * for a worker thread that reads beside the serving connection.
+ */
+export function openConnection(file: string): Db {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
