@@ -84,6 +84,7 @@ export async function composeApp(o: {
           log: o.log.child({ module: 'parse' }),
         })
       : undefined;
+  if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
   const dialogueLog = o.log.child({ module: 'dialogue' });

@@ -69,6 +69,18 @@ export class PrometheusTelemetry implements Telemetry {
     }
   }
 
+  /** Parse threads serving the current model (PARSE_THREADS): 0 means parsing runs on the event loop. */
+  parseThreads(ready: () => number): void {
+    new Gauge({
+      name: 'wenzheng_parse_threads_ready',
+      help: 'Parse threads loaded with the serving model (PARSE_THREADS)',
+      registers: [this.registry],
+      collect() {
+        this.set(ready());
+      },
+    });
+  }
+
   turn(r: TurnReport): void {
     this.messages.inc({ channel: r.channel, outcome: r.outcome });
     this.intents.inc({ intent: r.intent });

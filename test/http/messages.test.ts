@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { shippedModel, startApp, type TestApp } from '../helpers/app.js';
 
 const clock = () => new Date('2026-11-25T10:00:00+08:00');
 
@@ -77,6 +80,33 @@ describe('message ordering', () => {
       const last = replies.at(-1)?.json();
       expect(last.replies[0].text).toMatch(/请确认.*社保卡.*徐汇区.*11月30日.*下午/);
       expect(last.conversation.slots).toMatchObject({
+        service: 'social_security_card',
+        district: '徐汇区',
+        date: '2026-11-30',
+        period: 'pm',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('with a parse thread (PARSE_THREADS=1)', () => {
+  it('parses on the thread once it is ready, and still fills one user’s form in arrival order', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wz-threads-'));
+    cpSync(inject('shippedModelDir'), path.join(dir, 'models', shippedModel().version), { recursive: true });
+    const t = await startApp({ clock, dbFile: path.join(dir, 'wenzheng.db'), env: { PARSE_THREADS: '1' } });
+    try {
+      const ready = async () => /wenzheng_parse_threads_ready (\d+)/.exec((await t.app.inject({ url: '/metrics' })).body)?.[1];
+      await expect.poll(ready, { timeout: 30_000, interval: 100 }).toBe('1');
+      const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
+      const replies = await Promise.all(
+        texts.map((text) =>
+          t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: '10.9.1.2', payload: { userId: 'threaded-1', text } }),
+        ),
+      );
+      expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+      expect(replies.at(-1)?.json().conversation.slots).toMatchObject({
         service: 'social_security_card',
         district: '徐汇区',
         date: '2026-11-30',
