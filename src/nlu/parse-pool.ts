@@ -13,13 +13,18 @@
  * in-process on the new model while threads for it start, and the old
  * threads are ended once the new ones are ready. A thread that fails or
  * exits has its messages parsed in-process; none is lost, and the thread
- * is started again after a pause.
+ * is started again after a pause. A parse takes well under a millisecond;
+ * one that is still running after `timeoutMs` (a pathological input) fails
+ * its own turn with PARSE_TIMEOUT, and its thread is replaced, so one
+ * message cannot stop understanding for everyone: on the event loop it
+ * would have stopped the whole server.
  *
  * Cost: a model and a V8 heap per thread, 80–150 MB more resident memory
  * per thread in the benchmark.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { AppError } from '../core/errors.js';
 import type { Parse } from '../core/parse.js';
 import { startWorker } from '../threads/start-worker.js';
 import type { ModelHolder } from './model-holder.js';
@@ -27,6 +32,7 @@ import type { ModelHolder } from './model-holder.js';
 interface Pending {
   text: string;
   now: Date;
+  sentAt: number;
   resolve(p: Parse): void;
   reject(e: unknown): void;
 }
@@ -48,6 +54,10 @@ export interface ParsePoolOptions {
   log: Logger;
   /** How long a failed thread waits before it is started again. */
   restartMs?: number;
+  /** A parse still running after this long fails, and its thread is replaced (default 2000). */
+  timeoutMs?: number;
+  /** The thread's module (tests substitute one). */
+  worker?: URL;
 }
 
 const WORKER = new URL('./parse-worker.ts', import.meta.url);
@@ -57,8 +67,13 @@ export class ParsePool {
   #version: string | null = null;
   #nextId = 1;
   #closed = false;
+  readonly #timeoutMs: number;
+  readonly #watchdog: NodeJS.Timeout;
 
   constructor(private readonly o: ParsePoolOptions) {
+    this.#timeoutMs = o.timeoutMs ?? 2000;
+    this.#watchdog = setInterval(() => this.#watch(), Math.max(10, this.#timeoutMs / 4));
+    this.#watchdog.unref();
     const model = o.holder.current;
     if (model) this.#start(model.version);
   }
@@ -74,7 +89,7 @@ export class ParsePool {
     const thread = best;
     const id = this.#nextId++;
     return new Promise<Parse>((resolve, reject) => {
-      thread.pending.set(id, { text, now, resolve, reject });
+      thread.pending.set(id, { text, now, sentAt: Date.now(), resolve, reject });
       thread.worker.postMessage({ id, text, now: now.getTime() });
     });
   }
@@ -86,6 +101,7 @@ export class ParsePool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#watchdog);
     const threads = this.#threads;
     this.#threads = [];
     await Promise.all(threads.map((t) => this.#end(t)));
@@ -99,7 +115,7 @@ export class ParsePool {
 
   #spawn(version: string): void {
     if (this.#closed) return;
-    const worker = startWorker(WORKER, { dir: this.o.dirOf(version) });
+    const worker = startWorker(this.o.worker ?? WORKER, { dir: this.o.dirOf(version) });
     const thread: Thread = { worker, version, ready: false, ending: false, pending: new Map() };
     this.#threads.push(thread);
     worker.on('message', (m: { ready?: string; id?: number; parse?: Parse; error?: string }) => {
@@ -129,6 +145,28 @@ export class ParsePool {
     });
   }
 
+  /** Fails a parse that has run too long, and replaces its thread; the messages behind it are parsed here. */
+  #watch(): void {
+    const now = Date.now();
+    for (const thread of this.#threads) {
+      const [oldest] = thread.pending;
+      if (!oldest || thread.ending || now - oldest[1].sentAt < this.#timeoutMs) continue;
+      const [id, stuck] = oldest;
+      thread.pending.delete(id);
+      // The text may be personal: only its length is logged.
+      this.o.log.error(
+        { version: thread.version, length: stuck.text.length, ms: now - stuck.sentAt },
+        'parse timed out; replacing its thread',
+      );
+      stuck.reject(new AppError('PARSE_TIMEOUT'));
+      void this.#end(thread, { now: true });
+      const version = thread.version;
+      setTimeout(() => {
+        if (this.#version === version && !this.#closed) this.#spawn(version);
+      }, this.o.restartMs ?? 5000).unref();
+    }
+  }
+
   #settleHere(p: Pending): void {
     try {
       const model = this.o.holder.current;
@@ -145,12 +183,19 @@ export class ParsePool {
     thread.pending.clear();
   }
 
-  async #end(thread: Thread): Promise<void> {
+  async #end(thread: Thread, o: { now?: boolean } = {}): Promise<void> {
     if (thread.ending) return;
     thread.ending = true;
     this.#threads = this.#threads.filter((t) => t !== thread);
-    // Answered first: a terminated thread drops what it was doing.
-    while (thread.pending.size > 0 && !this.#closed) await new Promise((r) => setTimeout(r, 5));
+    // Answered first (a terminated thread drops what it was doing), unless it is stuck:
+    // then the parse it is stuck on fails, and the rest are parsed here.
+    const until = Date.now() + this.#timeoutMs;
+    while (thread.pending.size > 0 && !this.#closed && !o.now && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    const [stuck] = thread.pending;
+    if (stuck && !this.#closed && !o.now) {
+      thread.pending.delete(stuck[0]);
+      stuck[1].reject(new AppError('PARSE_TIMEOUT'));
+    }
     this.#drain(thread);
     await thread.worker.terminate();
   }

@@ -75,6 +75,33 @@ describe('parsing on worker threads', () => {
     expect((await onThread).modelVersion).toBe(next.version);
   });
 
+  it('fails a parse that runs too long, parses the messages behind it here, and replaces the thread', async () => {
+    const lines: Array<{ msg: string }> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const p = new ParsePool({
+      threads: 1,
+      holder: new ModelHolder(model),
+      dirOf: (v) => store.pathOf(v),
+      log,
+      restartMs: 50,
+      timeoutMs: 300,
+      worker: new URL('../fixtures/hanging-parse-worker.ts', import.meta.url),
+    });
+    pools.push(p);
+    await until(() => p.readyThreads === 1, 'the parse thread');
+    const stuck = p.parse('这条消息会卡住', NOW);
+    const behind = p.parse(TEXTS[0] as string, NOW);
+    await expect(stuck).rejects.toMatchObject({ code: 'PARSE_TIMEOUT' });
+    expect(await behind).toEqual(model.parse(TEXTS[0] as string, NOW));
+    const logged = lines.filter((l) => l.msg.startsWith('parse timed out'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged)).not.toContain('卡住');
+    await until(() => p.readyThreads === 1, 'a new thread');
+    const onThread = p.parse(TEXTS[1] as string, NOW);
+    expect(onThread).toBeInstanceOf(Promise);
+    expect(await onThread).toEqual(model.parse(TEXTS[1] as string, NOW));
+  });
+
   it('parses here when a thread cannot start, logs it, and tries again', async () => {
     const lines: Array<{ msg: string }> = [];
     const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
