@@ -28,7 +28,7 @@ export const configSchema = z.object({
   MODEL_WATCH_SECONDS: z.coerce.number().int().min(0).default(5),
   /**
    * Worker threads that parse messages (0: parse on the event loop). Each
-   * holds a copy of the model (~80–150 MB); worth it where cores are spare.
+   * holds a copy of the model (~80–180 MB); worth it where cores are spare.
    */
   PARSE_THREADS: z.coerce.number().int().min(0).max(16).default(0),
   /** Web channel: messages per user id per minute. */

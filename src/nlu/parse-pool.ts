@@ -19,7 +19,7 @@
  * message cannot stop understanding for everyone: on the event loop it
  * would have stopped the whole server.
  *
- * Cost: a model and a V8 heap per thread, 80–150 MB more resident memory
+ * Cost: a model and a V8 heap per thread, 80–180 MB more resident memory
  * per thread in the benchmark.
  */
 import type { Worker } from 'node:worker_threads';
