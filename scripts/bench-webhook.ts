@@ -10,6 +10,12 @@
  * webhook is measured twice: as configured by default (parsing on the event
  * loop) and with BENCH_PARSE_THREADS (default 1) parse threads.
  *
+ * Besides throughput and latency it prints the CPU each message cost, in
+ * ms: the server process's (all its threads, from /proc) and this
+ * client's (signing, encrypting, sending). On a machine this size they
+ * share the cores, so the CPU per message says more about the server than
+ * the ratio to the bare route, whose figure is the client's own ceiling.
+ *
  * "500/s" is autocannon's overallRate: each connection may send its share
  * of 500 per wall-clock second, as fast as the server answers, then waits
  * for the next second. So the load comes as a burst at the top of each
@@ -33,6 +39,8 @@ const FORM = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARM_UP_SECONDS = 3;
 const PARSE_THREADS = Number(process.env.BENCH_PARSE_THREADS ?? 1);
+// Linux's USER_HZ: /proc reports CPU time in these ticks.
+const CLOCK_TICKS = 100;
 
 function startServer(mode: 'app' | 'bare', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
@@ -111,38 +119,60 @@ runCli(async () => {
       body: JSON.stringify({ userId: `web-bench-${user}`, text }),
     };
   };
-  const run = async (url: string, setupRequest: (req: object) => object, rate?: number, seconds = SECONDS) => {
+  // CPU seconds of a process so far, all its threads (the parse threads included), from /proc.
+  const cpuMs = (pid: number) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  };
+  const run = async (
+    server: { url: string; child: ChildProcess },
+    setupRequest: (req: object) => object,
+    rate?: number,
+    seconds = SECONDS,
+  ) => {
+    const serverBefore = cpuMs(server.child.pid as number);
+    const clientBefore = process.cpuUsage();
     const r = await autocannon({
-      url,
+      url: server.url,
       connections: rate ? 20 : 50,
       duration: seconds,
       overallRate: rate,
       requests: [{ setupRequest } as never],
     });
-    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total };
+    const client = process.cpuUsage(clientBefore);
+    const perMessage = (ms: number) => ms / Math.max(1, r.requests.total);
+    return {
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors + r.non2xx,
+      total: r.requests.total,
+      serverCpu: perMessage(cpuMs(server.child.pid as number) - serverBefore),
+      clientCpu: perMessage((client.user + client.system) / 1000),
+    };
   };
   const load = () => os.loadavg()[0]?.toFixed(2) ?? '?';
   const loadBefore = load();
   const bare = await startServer('bare', env);
-  const bareSat = await run(bare.url, webhookRequest);
-  const bare500 = await run(bare.url, webhookRequest, 500);
+  const bareSat = await run(bare, webhookRequest);
+  const bare500 = await run(bare, webhookRequest, 500);
   bare.child.kill();
   const app = await startServer('app', env);
   // JIT, the date recognizer's cache: paid before anything is measured.
-  const warm = await run(app.url, webhookRequest, undefined, WARM_UP_SECONDS);
-  const jsonSat = await run(app.url, jsonRequest);
-  const appSat = await run(app.url, webhookRequest);
-  const json500 = await run(app.url, jsonRequest, 500);
-  const app500 = await run(app.url, webhookRequest, 500);
+  const warm = await run(app, webhookRequest, undefined, WARM_UP_SECONDS);
+  const jsonSat = await run(app, jsonRequest);
+  const appSat = await run(app, webhookRequest);
+  const json500 = await run(app, jsonRequest, 500);
+  const app500 = await run(app, webhookRequest, 500);
   const rss = peakRssMb(app.child.pid as number);
   app.child.kill();
   // The same app with understanding on a worker thread (PARSE_THREADS), on its own database.
   const threadsDir = mkdtempSync(path.join(tmpdir(), 'wz-bench-'));
   cpSync(config.modelsDir, path.join(threadsDir, 'models'), { recursive: true });
   const threaded = await startServer('app', { ...env, DATA_DIR: threadsDir, PARSE_THREADS: String(PARSE_THREADS) });
-  await run(threaded.url, webhookRequest, undefined, WARM_UP_SECONDS);
-  const threadedSat = await run(threaded.url, webhookRequest);
-  const threaded500 = await run(threaded.url, webhookRequest, 500);
+  await run(threaded, webhookRequest, undefined, WARM_UP_SECONDS);
+  const threadedSat = await run(threaded, webhookRequest);
+  const threaded500 = await run(threaded, webhookRequest, 500);
   const threadedRss = peakRssMb(threaded.child.pid as number);
   threaded.child.kill();
   const messages = warm.total + jsonSat.total + appSat.total + json500.total + app500.total;
@@ -150,12 +180,12 @@ runCli(async () => {
   const dbMb = sizeMb(path.join(dataDir, 'wenzheng.db'));
   const walMb = sizeMb(path.join(dataDir, 'wenzheng.db-wal'));
   const row = (name: string, r: Awaited<ReturnType<typeof run>>, ceiling?: number) =>
-    `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ceiling ? `${((r.rps / ceiling) * 100).toFixed(0)}%` : ''}`.trimEnd();
+    `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${r.serverCpu.toFixed(2).padStart(9)} ${r.clientCpu.toFixed(2).padStart(9)} ${ceiling ? `${((r.rps / ceiling) * 100).toFixed(0)}%` : ''}`.trimEnd();
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase, load average ${loadBefore} before, ${load()} after; app logging at ${env.LOG_LEVEL}`,
   );
   console.log(
-    `${'path'.padEnd(38)} ${'msg/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} of bare`,
+    `${'path'.padEnd(38)} ${'msg/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'server CPU'.padStart(9)} ${'client CPU'.padStart(9)} of bare`,
   );
   console.log(row('bare Fastify route, saturation', bareSat));
   console.log(row('JSON message API, saturation', jsonSat, bareSat.rps));
