@@ -46,8 +46,14 @@ export interface ConversationStore {
   find(channel: Channel, userId: string): Promise<Conversation | null>;
   /** Performs the actions and saves the state, messages and delivery in one transaction. */
   commitTurn<T>(turn: TurnCommit<T>): Promise<T>;
-  /** A delivery already processed: its reply (null if the turn committed but the reply was not recorded). */
-  findDelivery(key: string): Promise<{ reply: string | null } | null>;
+  /**
+   * A delivery already processed: its reply (null if the turn committed but
+   * the reply was not recorded), and whether that reply already went out
+   * through another path (the customer-service API, after the deadline).
+   */
+  findDelivery(key: string): Promise<{ reply: string | null; answeredLate: boolean } | null>;
+  /** Records that a delivery's reply went out through another path than the channel's reply. */
+  markAnsweredLate(key: string): Promise<void>;
   /**
    * Forgets a citizen (WeChat unsubscribe, or a deletion request): their
    * conversation and messages are deleted; appointments and tickets, which

@@ -42,6 +42,8 @@ export interface TurnResult {
   events: DialogueEvent[];
   /** True when this was a repeated delivery answered from the first one. */
   duplicate?: boolean;
+  /** A repeated delivery whose first answer already went out another way (see markAnsweredLate). */
+  answeredLate?: boolean;
 }
 
 export interface ConversationServiceDeps {
@@ -79,6 +81,11 @@ export class ConversationService {
       return turn;
     }
     return this.enqueue(message);
+  }
+
+  /** A delivery's answer went out through another path (WeChat's customer-service API): its retries get no second copy. */
+  markAnsweredLate(deliveryKey: string): Promise<void> {
+    return this.deps.store.markAnsweredLate(deliveryKey);
   }
 
   /** Deletes what is held about a citizen (unsubscribe), in order with their messages. */
@@ -124,7 +131,7 @@ export class ConversationService {
     const existing = await this.deps.store.find(message.channel, message.userId);
     if (message.deliveryKey) {
       const done = await this.deps.store.findDelivery(message.deliveryKey);
-      if (done) return this.repeat(parse, existing, done.reply);
+      if (done) return this.repeat(parse, existing, done);
     }
     const conversation: Conversation = existing ?? {
       id: randomUUID(),
@@ -173,8 +180,7 @@ export class ConversationService {
       });
     } catch (e) {
       // Another instance committed this delivery first: nothing ran here.
-      if (e instanceof DuplicateDeliveryError)
-        return this.repeat(parse, existing, (await this.deps.store.findDelivery(e.key))?.reply ?? null);
+      if (e instanceof DuplicateDeliveryError) return this.repeat(parse, existing, await this.deps.store.findDelivery(e.key));
       throw e;
     }
     this.deps.onCommitted?.(conversation);
@@ -195,8 +201,13 @@ export class ConversationService {
     };
   }
 
-  private repeat(parse: Parse, conversation: Conversation | null, reply: string | null): TurnResult {
+  private repeat(
+    parse: Parse,
+    conversation: Conversation | null,
+    done: { reply: string | null; answeredLate: boolean } | null,
+  ): TurnResult {
     const form = conversation?.state.form;
+    const reply = done?.reply;
     return {
       replies: reply ? (JSON.parse(reply) as Reply[]) : [],
       parse,
@@ -208,6 +219,7 @@ export class ConversationService {
       },
       events: [],
       duplicate: true,
+      answeredLate: done?.answeredLate ?? false,
     };
   }
 }

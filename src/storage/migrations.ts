@@ -231,4 +231,10 @@ export const MIGRATIONS: readonly string[] = [
   -- index holds only those few rows.
   CREATE INDEX messages_undelivered ON messages (conversation_id, id) WHERE delivery IN ('held', 'failed');
   `,
+  `
+  -- A delivery whose answer missed WeChat's passive-reply deadline and went
+  -- out through the customer-service API: WeChat's retries of it are
+  -- answered "success", also after a restart (src/channels/wechat-oa/webhook.ts).
+  ALTER TABLE deliveries ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -128,7 +128,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         'INSERT INTO deliveries (key, conversation_id, reply, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING',
       ),
       setDeliveryReply: db.prepare('UPDATE deliveries SET reply = ? WHERE key = ?'),
-      findDelivery: db.prepare('SELECT reply FROM deliveries WHERE key = ?'),
+      findDelivery: db.prepare('SELECT reply, answered_late FROM deliveries WHERE key = ?'),
+      markAnsweredLate: db.prepare('UPDATE deliveries SET answered_late = 1 WHERE key = ?'),
       getToken: db.prepare('SELECT token, expires_at FROM channel_tokens WHERE name = ?'),
       putToken: db.prepare(
         'INSERT INTO channel_tokens (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at',
@@ -228,9 +229,13 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
     }
   }
 
-  async findDelivery(key: string): Promise<{ reply: string | null } | null> {
-    const row = this.s.findDelivery.get(key) as { reply: string | null } | undefined;
-    return row ?? null;
+  async findDelivery(key: string): Promise<{ reply: string | null; answeredLate: boolean } | null> {
+    const row = this.s.findDelivery.get(key) as { reply: string | null; answered_late: number } | undefined;
+    return row ? { reply: row.reply, answeredLate: row.answered_late === 1 } : null;
+  }
+
+  async markAnsweredLate(key: string): Promise<void> {
+    this.s.markAnsweredLate.run(key);
   }
 
   async forgetUser(channel: Channel, userId: string): Promise<{ conversations: number; messages: number; anonymised: number }> {

@@ -292,3 +292,47 @@ describe('retries and the 5-second rule', () => {
     expect(fake.sent().length).toBe(sentBefore + 1);
   });
 });
+
+describe('a late answer and a restart', () => {
+  it('does not send the answer again when WeChat retries after the server restarted', async () => {
+    const env = {
+      WECHAT_TOKEN: TOKEN,
+      WECHAT_APPID: APPID,
+      WECHAT_SECRET: 'test-secret',
+      WECHAT_ALLOW_PLAINTEXT: 'true',
+      WECHAT_API_BASE: fake.base,
+      WECHAT_REPLY_DEADLINE_MS: '300',
+    };
+    let slow = true;
+    const first = await startApp({
+      clock,
+      env,
+      wrapStore: (store: SqliteStore) => {
+        const commit = store.commitTurn.bind(store);
+        store.commitTurn = async (turn) => {
+          if (slow) await new Promise((r) => setTimeout(r, 700));
+          return commit(turn);
+        };
+        return store;
+      },
+    });
+    base = await first.app.listen({ host: '127.0.0.1', port: 0 });
+    const sentBefore = fake.sent().length;
+    const xml = textXml('公积金贷款额度怎么算', 'o-restart-1', '9400000000000000001');
+    expect((await post(xml)).body).toBe('success');
+    await expect.poll(() => fake.sent().length, { timeout: 5000 }).toBe(sentBefore + 1);
+    slow = false;
+    await first.app.close();
+    // The same database, a new process: WeChat's retry of that message arrives.
+    const second = await startApp({ clock, env, dbFile: first.dbFile });
+    try {
+      base = await second.app.listen({ host: '127.0.0.1', port: 0 });
+      expect((await post(xml)).body).toBe('success');
+      expect(fake.sent().length).toBe(sentBefore + 1);
+      // A new message is answered as usual.
+      expect((await post(textXml('谢谢', 'o-restart-1'))).body).toContain('<xml>');
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -63,7 +63,7 @@ describe('group commit of turns', () => {
     const texts = (db.prepare('SELECT text FROM messages ORDER BY id').all() as Array<{ text: string }>).map((r) => r.text);
     expect(texts).toEqual(['第一次', '另一位']);
     expect(db.prepare("SELECT COUNT(*) AS n FROM conversations WHERE user_id = 'b'").get()).toEqual({ n: 0 });
-    expect(await store.findDelivery('msg-1')).toEqual({ reply: '[]' });
+    expect(await store.findDelivery('msg-1')).toEqual({ reply: '[]', answeredLate: false });
     db.close();
   });
 

@@ -53,10 +53,12 @@ const fail = (reply: FastifyReply, status: number, code: string, message: string
 
 export function wechatWebhook(o: WechatWebhookOptions) {
   const now = () => o.now?.() ?? Date.now();
-  // Deliveries whose answer went out through the customer-service API: a
-  // later retry must not get it a second time as a passive reply. WeChat
-  // stops retrying within ~15 s, so an entry is forgotten after a minute
-  // (the set must not grow with the server's uptime).
+  // Deliveries whose answer goes out through the customer-service API: a
+  // later retry must not get it a second time as a passive reply. This set
+  // covers the time before the turn has committed; once the answer is sent
+  // it is also recorded with the delivery (markAnsweredLate), which outlives
+  // a restart. WeChat stops retrying within ~15 s, so an entry here is
+  // forgotten after a minute (the set must not grow with the server's uptime).
   const sentAsync = new Set<string>();
   const rememberSentAsync = (key: string) => {
     sentAsync.add(key);
@@ -214,6 +216,8 @@ export function wechatWebhook(o: WechatWebhookOptions) {
         .then(async (r: TurnResult) => {
           if (r.duplicate || r.replies.length === 0) return;
           await o.api.sendText(m.openId, repliesToText(r.replies));
+          // Remembered with the delivery, so a retry after a restart gets no second copy either.
+          await o.conversations.markAnsweredLate(m.delivery);
         })
         .catch((e: unknown) => request.log.error({ err: e, delivery: m.delivery }, 'wechat: late reply could not be delivered'))
         .finally(() => pending.delete(lateSend));
@@ -224,7 +228,7 @@ export function wechatWebhook(o: WechatWebhookOptions) {
       );
       return reply.type('text/plain').send('success');
     }
-    if (first.replies.length === 0) return reply.type('text/plain').send('success');
+    if (first.replies.length === 0 || first.answeredLate) return reply.type('text/plain').send('success');
     return m.send(repliesToText(first.replies));
   }
 }
