@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WechatApiClient, WechatApiError } from '../../src/channels/wechat-oa/api-client.js';
+import { SealedTokenCache } from '../../src/channels/wechat-oa/sealed-token-cache.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
@@ -32,7 +33,26 @@ describe('access_token', () => {
     await client().sendText('o1', '你好');
     await client().sendText('o1', '再见');
     expect(tokenCalls()).toBe(1);
-    expect((await store.get('wechat:wxtest'))?.token).toMatch(/^token-/);
+    expect(await store.get('wechat:wxtest')).toMatchObject({ expiresAt: expect.any(Number) });
+  });
+
+  it('is kept sealed in the database: the stored value is not the token, and only the AppSecret opens it', async () => {
+    await client().sendText('o1', '你好');
+    const token = fake.sent()[0]?.query.get('access_token') as string;
+    expect(token).toMatch(/^token-/);
+    const stored = (await store.get('wechat:wxtest'))?.token as string;
+    expect(stored).not.toContain(token);
+    expect(stored).toMatch(/^v1:/);
+    expect(await new SealedTokenCache(store, 'test-secret').get('wechat:wxtest')).toMatchObject({ token });
+    // A rotated AppSecret (or a stolen database without it) opens nothing: a fresh token is fetched.
+    expect(await new SealedTokenCache(store, 'another-secret').get('wechat:wxtest')).toBeNull();
+  });
+
+  it('does not use a token an older release stored in plain text: it fetches a fresh one', async () => {
+    await store.put('wechat:wxtest', 'token-from-an-older-release', Date.now() + 3_600_000);
+    await client().sendText('o1', '你好');
+    expect(tokenCalls()).toBe(1);
+    expect((await store.get('wechat:wxtest'))?.token).toMatch(/^v1:/);
   });
 
   it('is refreshed once and the call retried when WeChat says it is invalid (40001)', async () => {

@@ -8,6 +8,7 @@
  * the 48-hour window becomes a callback ticket, not an error page).
  */
 import type { TokenCache } from '../../core/stores.js';
+import { SealedTokenCache } from './sealed-token-cache.js';
 
 export type WechatApiErrorKind =
   | 'out_of_window'
@@ -65,9 +66,12 @@ const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 export class WechatApiClient {
   private fetching: Promise<string> | null = null;
   private readonly name: string;
+  /** The cache, sealed under the AppSecret: the token is never stored readable. */
+  private readonly tokens: TokenCache;
 
   constructor(private readonly o: WechatApiOptions) {
     this.name = `wechat:${o.appId}`;
+    this.tokens = new SealedTokenCache(o.tokens, o.secret);
   }
 
   private now(): number {
@@ -94,7 +98,7 @@ export class WechatApiClient {
   /** The cached token, or a fresh one (one fetch at a time). */
   async accessToken(force = false): Promise<string> {
     if (!force) {
-      const cached = await this.o.tokens.get(this.name);
+      const cached = await this.tokens.get(this.name);
       if (cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.token;
     }
     this.fetching ??= this.fetchToken().finally(() => {
@@ -109,7 +113,7 @@ export class WechatApiClient {
     if (typeof body.access_token !== 'string')
       throw new WechatApiError(Number(body.errcode ?? -3), String(body.errmsg ?? 'no access_token'));
     const expiresIn = Number(body.expires_in ?? 7200);
-    await this.o.tokens.put(this.name, body.access_token, this.now() + expiresIn * 1000);
+    await this.tokens.put(this.name, body.access_token, this.now() + expiresIn * 1000);
     return body.access_token;
   }
 
@@ -132,7 +136,7 @@ export class WechatApiClient {
       const code = Number(body.errcode ?? 0);
       if (code === 0) return body;
       if (TOKEN_ERRORS.has(code) && attempt === 0) {
-        await this.o.tokens.drop(this.name);
+        await this.tokens.drop(this.name);
         continue;
       }
       throw new WechatApiError(code, String(body.errmsg ?? ''));
