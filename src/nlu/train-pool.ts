@@ -8,12 +8,8 @@
  * NLP.js only; the native segmenter stays in the parent, where the
  * government-terms dictionary is loaded.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker.js';
 import type { FeatureOptions } from './features.js';
 import type { NeuralSettings, TrainingExample } from './nlpjs-classifier.js';
 
@@ -27,27 +23,11 @@ export interface TrainJob {
 
 export type JobProgress = (epoch: number, error: number) => void;
 
-// Node 20 does not apply `--import tsx` to a worker's entry module, so the
-// worker starts as a tiny script that registers tsx's loader and then
-// imports the TypeScript worker.
-// (import.meta.resolve would be simpler, but vitest's module runner lacks it.)
-const require = createRequire(import.meta.url);
-const tsxPackage = require.resolve('tsx/package.json');
-const tsxApi = pathToFileURL(
-  path.join(
-    path.dirname(tsxPackage),
-    (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']
-      ?.import.default ?? '',
-  ),
-).href;
-const bootstrap = `
-  import(${JSON.stringify(tsxApi)})
-    .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./train-worker.ts', import.meta.url).href)}); });
-`;
+const WORKER = new URL('./train-worker.ts', import.meta.url);
 
 function runJob(job: TrainJob, onProgress?: JobProgress): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(bootstrap, { eval: true, workerData: job });
+    const worker = startWorker(WORKER, job);
     worker.on('message', (msg: { type: 'progress'; epoch: number; error: number } | { type: 'done'; model: unknown }) => {
       if (msg.type === 'progress') onProgress?.(msg.epoch, msg.error);
       else resolve(msg.model);

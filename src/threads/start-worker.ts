@@ -1,9 +1,15 @@
 /**
  * Starts a worker thread on one of our modules. Run from TypeScript (npm
- * start and the tests go through tsx) the module is TypeScript too, and a
- * worker does not take --import: a small script registers tsx's loader in
- * the thread and then imports the module. Compiled, the .js is started as is.
+ * start, the scripts and the tests go through tsx) the module is TypeScript
+ * too, and Node 20 does not apply `--import tsx` to a worker's entry module:
+ * a small script registers tsx's loader in the thread and then imports the
+ * module (its workerData then also carries `tsx` and `entry`). Compiled, the
+ * .js is started as is.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 const BOOT_TSX = `
@@ -11,10 +17,20 @@ const BOOT_TSX = `
   import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });
 `;
 
-/** `sibling` is the module's URL with a .ts extension, as `new URL('./x.ts', import.meta.url)` gives it. */
-export function startWorker(sibling: URL, workerData: Record<string, unknown>): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(new URL(sibling.href.replace(/\.ts$/, '.js')), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(BOOT_TSX, { eval: true, workerData: { ...workerData, tsx, entry: sibling.href } });
+let tsxApi: string | undefined;
+
+// tsx's ESM API, found through its package exports (vitest's module runner has no import.meta.resolve).
+function tsxApiUrl(): string {
+  if (tsxApi) return tsxApi;
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  tsxApi = pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']?.import.default ?? '')).href;
+  return tsxApi;
+}
+
+/** `module` is the worker module's URL with a .ts extension, as `new URL('./x.ts', import.meta.url)` gives it. */
+export function startWorker(module: URL, workerData: object): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(module.href.replace(/\.ts$/, '.js')), { workerData });
+  return new Worker(BOOT_TSX, { eval: true, workerData: { ...workerData, tsx: tsxApiUrl(), entry: module.href } });
 }
