@@ -53,15 +53,7 @@ export async function startApp(options: {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
   const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
-  const {
-    server: app,
-    store,
-    staff,
-    desk,
-    outbox,
-    conversations,
-    events,
-  } = await composeApp({
+  const { server: app, ...parts } = await composeApp({
     config,
     db,
     models: options.models ?? new ModelHolder(shippedModel()),
@@ -72,13 +64,8 @@ export async function startApp(options: {
     httpLogger: false,
   });
   return {
+    ...parts,
     app,
-    store,
-    staff,
-    desk,
-    outbox,
-    conversations,
-    events,
     dbFile,
     async close() {
       await app.close();

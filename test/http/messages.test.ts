@@ -67,24 +67,23 @@ describe('POST /api/v1/messages', () => {
   });
 });
 
+/** An appointment form's five answers, sent at once as a fast typist's phone would. */
+function sendFormAtOnce(t: TestApp, userId: string, ip: string) {
+  const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
+  return Promise.all(
+    texts.map((text) => t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, payload: { userId, text } })),
+  );
+}
+
+const FORM_FILLED_IN_ORDER = { service: 'social_security_card', district: '徐汇区', date: '2026-11-30', period: 'pm' };
+
 describe('message ordering', () => {
   it('processes one user’s messages strictly one at a time, in arrival order', async () => {
     const t = await startApp({ clock });
     try {
-      const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
-      const replies = await Promise.all(
-        texts.map((text) =>
-          t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: '10.9.1.1', payload: { userId: 'ordered-1', text } }),
-        ),
-      );
-      const last = replies.at(-1)?.json();
+      const last = (await sendFormAtOnce(t, 'ordered-1', '10.9.1.1')).at(-1)?.json();
       expect(last.replies[0].text).toMatch(/请确认.*社保卡.*徐汇区.*11月30日.*下午/);
-      expect(last.conversation.slots).toMatchObject({
-        service: 'social_security_card',
-        district: '徐汇区',
-        date: '2026-11-30',
-        period: 'pm',
-      });
+      expect(last.conversation.slots).toMatchObject(FORM_FILLED_IN_ORDER);
     } finally {
       await t.close();
     }
@@ -99,19 +98,9 @@ describe('with a parse thread (PARSE_THREADS=1)', () => {
     try {
       const ready = async () => /wenzheng_parse_threads_ready (\d+)/.exec((await t.app.inject({ url: '/metrics' })).body)?.[1];
       await expect.poll(ready, { timeout: 30_000, interval: 100 }).toBe('1');
-      const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
-      const replies = await Promise.all(
-        texts.map((text) =>
-          t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: '10.9.1.2', payload: { userId: 'threaded-1', text } }),
-        ),
-      );
+      const replies = await sendFormAtOnce(t, 'threaded-1', '10.9.1.2');
       expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
-      expect(replies.at(-1)?.json().conversation.slots).toMatchObject({
-        service: 'social_security_card',
-        district: '徐汇区',
-        date: '2026-11-30',
-        period: 'pm',
-      });
+      expect(replies.at(-1)?.json().conversation.slots).toMatchObject(FORM_FILLED_IN_ORDER);
     } finally {
       await t.close();
     }
