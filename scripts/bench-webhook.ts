@@ -1,8 +1,10 @@
 /**
  * npm run bench:webhook — the JSON message API and the Official Account
  * webhook in safe mode over HTTP against a bare Fastify route returning fixed
- * XML, on this machine, in one run. Each server runs in its own process (the
- * app with production's logging at LOG_LEVEL, default info, into a file);
+ * XML, on this machine, in one run. Each server runs in its own process: the
+ * product as `npm start` runs it (built first, then `node dist/main.js`,
+ * logging at LOG_LEVEL, default info, into a file; per-user and per-IP
+ * limits raised, as the benchmark is one IP sending for 200 citizens);
  * autocannon drives it from this one with messages drawn from the held-out
  * split: 200 citizens, some of them running a whole appointment form; on the
  * webhook each message is signed and encrypted with a new MsgId. Saturation
@@ -22,8 +24,9 @@
  * second with 20 requests in flight: the p99 is that of a server busy
  * with 20 concurrent messages, not of evenly spaced arrivals.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -42,16 +45,52 @@ const PARSE_THREADS = Number(process.env.BENCH_PARSE_THREADS ?? 1);
 // Linux's USER_HZ: /proc reports CPU time in these ticks.
 const CLOCK_TICKS = 100;
 
-function startServer(mode: 'app' | 'bare', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+/** The bare Fastify route (scripts/bench-server.ts). */
+function startBare(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     // node itself (not the tsx wrapper, which forks) so the pid's peak RSS is the server's.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-server.ts', mode], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-server.ts', 'bare'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout?.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), child }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
+}
+
+/** The product as `npm start` runs it: node dist/main.js (built by the caller), ready when /readyz says so. */
+async function startProduct(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const log = openSync(path.join(env.DATA_DIR as string, 'server.log'), 'a');
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_USER_PER_MINUTE: '1000000000',
+      RATE_LIMIT_IP_PER_MINUTE: '1000000000',
+    },
+    // Straight into the file: the log costs the server what it costs in production, and this process nothing.
+    stdio: ['ignore', log, 'inherit'],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { url, child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not become ready within a minute');
 }
 
 function peakRssMb(pid: number): number {
@@ -65,6 +104,8 @@ function peakRssMb(pid: number): number {
 
 runCli(async () => {
   const config = cliConfig();
+  // What `npm start` would build: the benchmark measures the product as it runs.
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const texts = loadCorpus(config.CORPUS_DIR).test.map((r) => r.text);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wz-bench-'));
   cpSync(config.modelsDir, path.join(dataDir, 'models'), { recursive: true });
@@ -153,11 +194,11 @@ runCli(async () => {
   };
   const load = () => os.loadavg()[0]?.toFixed(2) ?? '?';
   const loadBefore = load();
-  const bare = await startServer('bare', env);
+  const bare = await startBare(env);
   const bareSat = await run(bare, webhookRequest);
   const bare500 = await run(bare, webhookRequest, 500);
   bare.child.kill();
-  const app = await startServer('app', env);
+  const app = await startProduct(env);
   // JIT, the date recognizer's cache: paid before anything is measured.
   const warm = await run(app, webhookRequest, undefined, WARM_UP_SECONDS);
   const jsonSat = await run(app, jsonRequest);
@@ -169,7 +210,7 @@ runCli(async () => {
   // The same app with understanding on a worker thread (PARSE_THREADS), on its own database.
   const threadsDir = mkdtempSync(path.join(tmpdir(), 'wz-bench-'));
   cpSync(config.modelsDir, path.join(threadsDir, 'models'), { recursive: true });
-  const threaded = await startServer('app', { ...env, DATA_DIR: threadsDir, PARSE_THREADS: String(PARSE_THREADS) });
+  const threaded = await startProduct({ ...env, DATA_DIR: threadsDir, PARSE_THREADS: String(PARSE_THREADS) });
   await run(threaded, webhookRequest, undefined, WARM_UP_SECONDS);
   const threadedSat = await run(threaded, webhookRequest);
   const threaded500 = await run(threaded, webhookRequest, 500);
