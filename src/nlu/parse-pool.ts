@@ -137,9 +137,7 @@ export class ParsePool {
       this.#threads = this.#threads.filter((t) => t !== thread);
       if (!thread.ending && !this.#closed) {
         this.o.log.error({ code, version }, 'parse thread exited; its messages are parsed here, and it is started again');
-        setTimeout(() => {
-          if (this.#version === version) this.#spawn(version);
-        }, this.o.restartMs ?? 5000).unref();
+        this.#replaceLater(version);
       }
       this.#drain(thread);
     });
@@ -160,11 +158,15 @@ export class ParsePool {
       );
       stuck.reject(new AppError('PARSE_TIMEOUT'));
       void this.#end(thread, { now: true });
-      const version = thread.version;
-      setTimeout(() => {
-        if (this.#version === version && !this.#closed) this.#spawn(version);
-      }, this.o.restartMs ?? 5000).unref();
+      this.#replaceLater(thread.version);
     }
+  }
+
+  /** A thread of this version, after a pause, if the version still serves (#spawn does nothing once closed). */
+  #replaceLater(version: string): void {
+    setTimeout(() => {
+      if (this.#version === version) this.#spawn(version);
+    }, this.o.restartMs ?? 5000).unref();
   }
 
   #settleHere(p: Pending): void {
