@@ -9,9 +9,11 @@ import type { Logger } from 'pino';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { Fleet } from './core/fleet.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
+import { localFleet } from './fleet/local-fleet.js';
 import { officeHours } from './dialogue/office-hours.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
@@ -66,6 +68,8 @@ export async function composeApp(o: {
   wrapStore?: (store: SqliteStore) => SqliteStore;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
+  /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
+  fleet?: Fleet;
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -73,7 +77,9 @@ export async function composeApp(o: {
   const store = o.wrapStore ? o.wrapStore(plain) : plain;
   const staff = new SqliteStaffStore(o.db);
   const metrics = new PrometheusTelemetry(store);
-  const events = new StaffEvents();
+  const fleet = o.fleet ?? localFleet();
+  fleet.watchLockWaits?.(metrics.lockWaits());
+  const events = new StaffEvents(fleet.bus);
   const modelStore = new ModelStore(c.modelsDir);
   const pool =
     c.PARSE_THREADS > 0
@@ -96,6 +102,7 @@ export async function composeApp(o: {
     engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
     clock,
     log: dialogueLog,
+    locks: fleet.locks,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
     onCommitted: (conversation) => {
       if (conversation.channel !== 'web' && deskOf)
@@ -114,7 +121,7 @@ export async function composeApp(o: {
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
-      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store })
+      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store, locks: fleet.locks })
       : undefined;
   if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
   const m = o.behaviour.dialogue.messages;
@@ -173,6 +180,7 @@ export async function composeApp(o: {
         return messages;
       },
       analytics,
+      rates: fleet.rates,
       staff: {
         auth,
         desk,
@@ -188,14 +196,14 @@ export async function composeApp(o: {
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
-  desk.start();
+  desk.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
     store: new SqlitePrivacyStore(o.db),
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
-  retention.start();
+  retention.start(undefined, fleet.jobs);
   // WAL checkpoints run on a worker thread, off the path of every message.
   const checkpoints = checkpointInBackground(o.db);
   server.addHook('onClose', async () => {

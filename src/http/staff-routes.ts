@@ -6,6 +6,8 @@
  * every route checks the role on the server.
  */
 import rateLimit from '@fastify/rate-limit';
+import type { RateCounter } from '../core/fleet.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
@@ -32,6 +34,8 @@ export interface StaffRouteOptions {
   cookieSecure: 'auto' | 'true' | 'false';
   loginPerMinute?: number;
   clock: () => Date;
+  /** Counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
 }
 
 const CONSOLE_FILE = new URL('../console/console.html', import.meta.url);
@@ -41,7 +45,7 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 
 export function staffRoutes(o: StaffRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    await app.register(rateLimit, rateLimitOptions(o.rates, 'staff'));
     // Served with a CSP that allows exactly its own inline script and style blocks.
     const page = loadHtmlPage(CONSOLE_FILE);
 
