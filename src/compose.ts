@@ -1,5 +1,6 @@
 /**
- * Wires the running parts around one database and one model holder: stores,
+ * Wires the running parts around one storage (SQLite or PostgreSQL, see
+ * storage/open-storage.ts) and one model holder: stores,
  * metrics, dialogue engine, conversation service, the staff desk and the
  * HTTP server. The product (main.ts), the benchmark server and the tests all
  * assemble the app here, so a benchmark or test measures what production runs.
@@ -10,11 +11,12 @@ import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
 import type { Fleet } from './core/fleet.js';
+import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
-import { localFleet } from './fleet/local-fleet.js';
 import { officeHours } from './dialogue/office-hours.js';
+import { localFleet } from './fleet/local-fleet.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
@@ -29,18 +31,11 @@ import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
-import { SqliteAnalyticsStore } from './storage/analytics-store.js';
-import { ThreadedAnalytics } from './storage/analytics-thread.js';
-import { SqliteModelRegistry } from './storage/model-registry.js';
-import { SqlitePrivacyStore } from './storage/privacy-store.js';
-import { SqliteReviewStore } from './storage/review-store.js';
-import { checkpointInBackground, type Db } from './storage/sqlite.js';
-import { SqliteStore } from './storage/sqlite-store.js';
-import { SqliteStaffStore } from './storage/staff-store.js';
+import type { ConversationRecords, Storage } from './storage/storage.js';
 
 export interface Composed {
-  store: SqliteStore;
-  staff: SqliteStaffStore;
+  store: ConversationRecords;
+  staff: StaffStore;
   metrics: PrometheusTelemetry;
   conversations: ConversationService;
   desk: StaffDesk;
@@ -59,13 +54,14 @@ const STAFF_EVENT: Partial<Record<string, StaffEvent['type']>> = {
 
 export async function composeApp(o: {
   config: Config;
-  db: Db;
+  /** Opened (and closed) by the caller: openStorage(config, { serving: true }). */
+  storage: Storage;
   models: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
   /** Lets tests interpose on the store (e.g. slow commits). */
-  wrapStore?: (store: SqliteStore) => SqliteStore;
+  wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
   /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
@@ -73,10 +69,11 @@ export async function composeApp(o: {
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
-  const plain = new SqliteStore(o.db);
+  const plain = o.storage.conversations;
   const store = o.wrapStore ? o.wrapStore(plain) : plain;
-  const staff = new SqliteStaffStore(o.db);
+  const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
+  if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
   const fleet = o.fleet ?? localFleet();
   fleet.watchLockWaits?.(metrics.lockWaits());
   const events = new StaffEvents(fleet.bus);
@@ -115,13 +112,17 @@ export async function composeApp(o: {
       }
     },
   });
-  // Long-range reads on their own thread and connection, off the serving event loop.
-  const threadedAnalytics = o.db.memory ? undefined : new ThreadedAnalytics(o.db.name);
-  const analytics = threadedAnalytics ?? new SqliteAnalyticsStore(o.db);
+  const analytics = o.storage.analytics;
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
-      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store, locks: fleet.locks })
+      ? new WechatApiClient({
+          appId: c.WECHAT_APPID,
+          secret: c.WECHAT_SECRET,
+          apiBase: c.WECHAT_API_BASE,
+          tokens: store,
+          locks: fleet.locks,
+        })
       : undefined;
   if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
   const m = o.behaviour.dialogue.messages;
@@ -147,7 +148,7 @@ export async function composeApp(o: {
   });
   // Labels go to the corpus the server was configured with (CORPUS_DIR), versioned with it.
   const review = new ReviewService({
-    store: new SqliteReviewStore(o.db),
+    store: o.storage.review,
     corpus: new ReviewCorpus(c.CORPUS_DIR),
     knownIntents: () => pickableIntents(o.models.current?.manifest.intents ?? []),
     modelVersion: () => o.models.version,
@@ -156,7 +157,7 @@ export async function composeApp(o: {
     lowConfidence: c.REVIEW_LOW_CONFIDENCE,
   });
   const modelDesk = new ModelDesk({
-    registry: new SqliteModelRegistry(o.db),
+    registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
     staff,
@@ -172,6 +173,7 @@ export async function composeApp(o: {
       behaviour: o.behaviour,
       tokens: store,
       store,
+      storage: o.storage,
       metrics,
       wechatApi,
       citizenInbox: async (userId, after) => {
@@ -198,21 +200,17 @@ export async function composeApp(o: {
   );
   desk.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
-    store: new SqlitePrivacyStore(o.db),
+    store: o.storage.privacy,
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
   retention.start(undefined, fleet.jobs);
-  // WAL checkpoints run on a worker thread, off the path of every message.
-  const checkpoints = checkpointInBackground(o.db);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
     retention.stop();
-    await checkpoints.stop();
     await pool?.close();
-    await threadedAnalytics?.close();
   });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

@@ -17,8 +17,8 @@ import {
   type Reply,
 } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
-import type { Parse } from '../core/parse.js';
 import type { FleetLocks } from '../core/fleet.js';
+import type { Parse } from '../core/parse.js';
 import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import type { ModelHolder } from '../nlu/model-holder.js';

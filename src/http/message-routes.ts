@@ -4,12 +4,12 @@
  * gets a friendly 429 with the stable code RATE_LIMITED, never a silent drop.
  */
 import rateLimit from '@fastify/rate-limit';
-import type { RateCounter } from '../core/fleet.js';
-import { rateLimitOptions } from './rate-limit-store.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { MAX_TEXT_LENGTH } from './parse-routes.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 
 const messageBody = {
   type: 'object',

@@ -1,10 +1,10 @@
 /** POST /api/v1/parse — the understanding step over HTTP. */
 import rateLimit from '@fastify/rate-limit';
-import type { RateCounter } from '../core/fleet.js';
-import { rateLimitOptions } from './rate-limit-store.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 
 export const MAX_TEXT_LENGTH = 5000;
 

@@ -6,10 +6,9 @@
  * every route checks the role on the server.
  */
 import rateLimit from '@fastify/rate-limit';
-import type { RateCounter } from '../core/fleet.js';
-import { rateLimitOptions } from './rate-limit-store.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
 import type { Role, StaffStore } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
@@ -20,6 +19,7 @@ import type { StaffEvents } from '../staff/events.js';
 import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
 
 const MAX_REPLY = 2000;

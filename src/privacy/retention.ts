@@ -7,8 +7,8 @@
 import type { Logger } from 'pino';
 import { initialState } from '../core/conversation.js';
 import type { JobTicks } from '../core/fleet.js';
-import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 import type { PrivacyStore, PurgeCounts } from '../core/privacy.js';
+import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 
 export class RetentionJob {
   private timer: { stop(): void } | null = null;

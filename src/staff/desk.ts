@@ -9,8 +9,8 @@
 import type { Logger } from 'pino';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../channels/wechat-oa/staff-sender.js';
 import type { Channel, ConversationState } from '../core/conversation.js';
-import type { JobTicks } from '../core/fleet.js';
 import { AppError } from '../core/errors.js';
+import type { JobTicks } from '../core/fleet.js';
 import { RESOLUTIONS, reasonLabel, SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
 import { roleAtLeast, type StaffStore, type StaffUser, type StoredMessage } from '../core/staff.js';
 import type { ConversationStore, HandoffRecord } from '../core/stores.js';

@@ -8,7 +8,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rateLimitOptions } from '../../src/http/rate-limit-store.js';
-import { StaffEvents, type StaffEvent } from '../../src/staff/events.js';
+import { type StaffEvent, StaffEvents } from '../../src/staff/events.js';
 import { openPgFleet, type PgFleet } from '../../src/storage/postgres/pg-fleet.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
 import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -139,7 +139,7 @@ describePostgres('fleet coordination on PostgreSQL', () => {
       const limit = app.createRateLimit({ max: 3, keyGenerator: () => 'one-client' });
       app.get('/', async (req, reply) => {
         const l = await limit(req);
-        return l.isExceeded ? reply.status(429).send('limited') : 'ok';
+        return !l.isAllowed && l.isExceeded ? reply.status(429).send('limited') : 'ok';
       });
       return app;
     };

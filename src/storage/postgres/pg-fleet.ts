@@ -55,7 +55,11 @@ export async function openPgFleet(o: PgFleetOptions): Promise<PgFleet> {
   });
   return {
     instance,
-    locks: new PgLocks(lockPool, { onWait: (seconds) => waitListeners.forEach((l) => l(seconds)) }),
+    locks: new PgLocks(lockPool, {
+      onWait: (seconds) => {
+        for (const l of waitListeners) l(seconds);
+      },
+    }),
     watchLockWaits: (listener) => void waitListeners.push(listener),
     bus,
     jobs,
