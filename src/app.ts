@@ -20,6 +20,7 @@ import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
+import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
 
@@ -53,6 +54,8 @@ const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.ur
 
 export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   registerErrorHandler(app);
+  // JSON bodies are checked as sent, without Fastify's type coercion (http/validation.ts).
+  app.setValidatorCompiler(validatorCompiler);
   // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
   await app.register(cookie);
   app.decorateRequest('staff', null);
