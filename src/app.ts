@@ -17,6 +17,7 @@ import { analyticsRoutes } from './http/analytics-routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { loadHtmlPage, sendHtmlPage } from './http/html-page.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
+import { metricsRoute } from './http/metrics-route.js';
 import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
@@ -35,7 +36,7 @@ export interface AppDeps {
   tokens?: TokenCache;
   /** Checked by /readyz. */
   store?: ConversationStore;
-  /** Prometheus metrics, served at /metrics when given. */
+  /** Prometheus metrics, served at /metrics when given (METRICS_TOKEN or this host only). */
   metrics?: PrometheusTelemetry;
   /** The WeChat customer-service client (shared with staff replies). */
   wechatApi?: WechatApiClient;
@@ -75,10 +76,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     if (!model || database === false) return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database });
     return { status: 'ready', model: model.version, database };
   });
-  if (deps.metrics) {
-    const metrics = deps.metrics;
-    app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.metrics()));
-  }
+  if (deps.metrics) await app.register(metricsRoute(deps.metrics, deps.config.METRICS_TOKEN));
   app.get('/', async (_req, reply) => {
     if (!chatPage) throw new AppError('NOT_FOUND', 'The chat page is not installed');
     return sendHtmlPage(reply, chatPage);
