@@ -75,6 +75,8 @@ const text = (t: string, suggestions?: string[]): Reply =>
 export interface EngineOptions {
   /** When people are at the desk; outside, escalations become callback requests. Default: always. */
   officeHours?: OfficeHours;
+  /** Staff take urgent handoffs (emergencies) around the clock, office hours or not. */
+  emergencyDesk24h?: boolean;
 }
 
 /** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
@@ -84,6 +86,7 @@ export class DialogueEngine {
   private readonly abuse: RegExp[];
   private readonly anger: RegExp[];
   private readonly hours: OfficeHours;
+  private readonly emergencyDesk24h: boolean;
 
   constructor(
     private readonly b: Behaviour,
@@ -92,6 +95,7 @@ export class DialogueEngine {
     this.abuse = b.dialogue.escalation.abuse_patterns.map((p) => new RegExp(p, 'u'));
     this.anger = b.dialogue.escalation.anger_patterns.map((p) => new RegExp(p, 'u'));
     this.hours = options.officeHours ?? ALWAYS_OPEN;
+    this.emergencyDesk24h = options.emergencyDesk24h ?? false;
   }
 
   private msg(key: string, vars: Record<string, string> = {}): string {
@@ -242,12 +246,54 @@ export class DialogueEngine {
     now: Date,
   ): StepResult {
     const summary = parse.text.slice(0, 200);
-    if (!this.hours.isOpen(now)) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
+    const staffed = this.hours.isOpen(now) || (priority === 'urgent' && this.emergencyDesk24h);
+    if (!staffed && priority === 'urgent') return this.urgentAfterHours(state, replies, reason, summary, parse, now);
+    if (!staffed) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
     return {
       state: { ...state, status: 'handoff', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
       replies,
       actions: [{ type: 'request_handoff', reason, priority, summary }],
       after: [{ kind: 'handoff' }],
+      events: [],
+      outcome: 'escalation',
+    };
+  }
+
+  /**
+   * An emergency with nobody at the desk: a callback form would tell someone
+   * whose kitchen is on fire to type a phone number and wait for morning.
+   * The emergency numbers (already said first) are the help; the citizen is
+   * told plainly that nobody is online, and an urgent ticket is filed for
+   * the first staff on duty without asking for anything more.
+   */
+  private urgentAfterHours(
+    state: ConversationState,
+    replies: Reply[],
+    reason: string,
+    summary: string,
+    parse: Parse,
+    now: Date,
+  ): StepResult {
+    const phone = parse.entities.find((e) => e.type === 'phone' && e.kind !== 'hotline')?.value ?? null;
+    return {
+      state: { ...state, status: 'idle', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
+      replies,
+      actions: [
+        {
+          type: 'create_ticket',
+          kind: 'callback',
+          description: `【紧急·非工作时间·${reasonLabel(reason)}】${summary}`,
+          location: null,
+          phone,
+        },
+      ],
+      after: [
+        {
+          kind: 'done',
+          template: this.msg('urgent_after_hours'),
+          vars: { hours: this.hours.describe(), next: this.hours.nextOpening(now) },
+        },
+      ],
       events: [],
       outcome: 'escalation',
     };
