@@ -372,7 +372,7 @@ export class DialogueEngine {
     const form: FormState = { intent: 'appointment_cancel', slots: { reference: ref }, pending: null, attempts: {}, confirming: true };
     return this.result(
       { ...state, status: 'form', form },
-      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“取消”则保留预约。`)],
+      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“不”则保留预约。`)],
       'confirm',
     );
   }
@@ -543,7 +543,12 @@ export class DialogueEngine {
         'confirm',
       );
     }
-    if (isAffirm(parse)) {
+    // 取消预约 A…-0001 again at "确认取消…吗？" repeats the request: a yes. Another number starts over with it.
+    const named = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
+    if (isAppointmentCancel(parse) && named && named !== form.slots.reference) {
+      return this.startCancelAppointment({ ...state, status: 'idle', form: null }, parse);
+    }
+    if (isAffirm(parse) || isAppointmentCancel(parse)) {
       const reference = form.slots.reference as string;
       return {
         state: { ...state, status: 'idle', form: null },
