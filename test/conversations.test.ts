@@ -13,6 +13,8 @@ import { startApp, type TestApp } from './helpers/app.js';
 
 interface Turn {
   user: string;
+  /** Another citizen sends this message (default: the transcript's user). */
+  as?: string;
   reply?: string | string[];
   not_reply?: string | string[];
   state?: string;
@@ -61,7 +63,11 @@ for (const file of readdirSync(DIR)
               await running.close();
               running = await startApp({ clock, dbFile, env: t.env });
             }
-            const res = await running.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text: turn.user } });
+            const res = await running.app.inject({
+              method: 'POST',
+              url: '/api/v1/messages',
+              payload: { userId: turn.as ?? userId, text: turn.user },
+            });
             expect(res.statusCode, where).toBe(200);
             const body = res.json();
             const said = body.replies.map((r: { text: string }) => r.text).join('\n');

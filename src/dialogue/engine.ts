@@ -44,6 +44,8 @@ export type AfterAction =
   | { kind: 'done'; template: string; vars: Record<string, string> }
   | { kind: 'lookup' }
   | { kind: 'cancel_appointment' }
+  /** Ask "确认取消…吗？" only if the lookup found the citizen's own booked appointment. */
+  | { kind: 'confirm_cancel'; reference: string }
   | { kind: 'handoff' }
   | { kind: 'forwarded' }
   | { kind: 'left' }
@@ -369,12 +371,21 @@ export class DialogueEngine {
       const form: FormState = { intent: 'appointment_cancel', slots: {}, pending: 'reference', attempts: {}, confirming: false };
       return this.result({ ...state, status: 'form', form }, [text('请提供要取消的预约号，例如 A20261125-0001。')], 'slot_prompt');
     }
-    const form: FormState = { intent: 'appointment_cancel', slots: { reference: ref }, pending: null, attempts: {}, confirming: true };
-    return this.result(
-      { ...state, status: 'form', form },
-      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“不”则保留预约。`)],
-      'confirm',
-    );
+    return this.confirmCancel(state, ref);
+  }
+
+  /**
+   * Whose appointment it is is checked before asking "确认取消…吗？": a
+   * stranger hears at once that it is not theirs, and nothing about it
+   * (results.ts asks for the confirmation only when the lookup found it).
+   */
+  private confirmCancel(state: ConversationState, reference: string): StepResult {
+    const form: FormState = { intent: 'appointment_cancel', slots: { reference }, pending: null, attempts: {}, confirming: true };
+    return {
+      ...this.result({ ...state, status: 'form', form }, [], 'confirm'),
+      actions: [{ type: 'lookup_reference', reference }],
+      after: [{ kind: 'confirm_cancel', reference }],
+    };
   }
 
   private startForm(state: ConversationState, def: IntentDef, formDef: FormDef, parse: Parse, now: Date): StepResult {
@@ -537,11 +548,7 @@ export class DialogueEngine {
       if (isCancel(parse) && !ref)
         return this.result({ ...state, status: 'idle', form: null }, [text('好的，没有取消任何预约。')], 'cancelled');
       if (!ref) return this.result(state, [text('没有识别出预约号，预约号以 A 开头，例如 A20261125-0001。')], 'slot_prompt');
-      return this.result(
-        { ...state, form: { ...form, slots: { reference: ref.value }, confirming: true } },
-        [text(`确认取消预约 ${ref.value} 吗？确认请回复“是”。`)],
-        'confirm',
-      );
+      return this.confirmCancel(state, ref.value);
     }
     // 取消预约 A…-0001 again at "确认取消…吗？" repeats the request: a yes. Another number starts over with it.
     const named = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
