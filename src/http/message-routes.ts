@@ -10,6 +10,7 @@ import type { RateCounter } from '../core/fleet.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { MAX_TEXT_LENGTH } from './parse-routes.js';
 import { rateLimitOptions } from './rate-limit-store.js';
+import { MAX_CURSOR } from './validation.js';
 
 const messageBody = {
   type: 'object',
@@ -89,7 +90,7 @@ export function messageRoutes(options: MessageRouteOptions) {
             querystring: {
               type: 'object',
               required: ['userId'],
-              properties: { userId: messageBody.properties.userId, after: { type: 'integer', minimum: 0 } },
+              properties: { userId: messageBody.properties.userId, after: { type: 'integer', minimum: 0, maximum: MAX_CURSOR } },
             },
           },
           preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
