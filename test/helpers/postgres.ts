@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
 import { createDatabase, dropDatabase, postgresAnswers } from '../../src/storage/postgres/admin.js';
+import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 
 export const PG_TEST_URL = process.env.PG_TEST_URL || 'postgres://root@127.0.0.1:5432/postgres';
 
@@ -40,4 +41,17 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const name = `wz_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = await createDatabase(PG_TEST_URL, name);
   return { name, url, drop: () => dropDatabase(PG_TEST_URL, name) };
+}
+
+/** Empties every table but the schema's version record: a fresh start without a fresh database (CREATE DATABASE takes ~1 s here). */
+export async function emptyTables(db: PgDatabase | string): Promise<void> {
+  const pool = typeof db === 'string' ? new PgDatabase(db, { max: 1 }) : db;
+  try {
+    const { rows } = await pool.run<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'",
+    );
+    if (rows.length > 0) await pool.run(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  } finally {
+    if (pool !== db) await pool.close();
+  }
 }

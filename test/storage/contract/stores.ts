@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { AnyStorage } from '../../../src/storage/open-storage.js';
 import { openPostgresStorage, type PgStorage } from '../../../src/storage/postgres/pg-storage.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite-storage.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
+import { describePostgres, emptyTables, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 export interface StoreUnderTest {
   readonly kind: 'sqlite' | 'postgres';
@@ -43,7 +43,7 @@ export function describeStores(name: string, body: (s: StoreUnderTest) => void):
       storage = await openPostgresStorage(database.url, { poolMax: 4 });
     });
     beforeEach(async () => {
-      if (storage) await emptyTables(storage);
+      if (storage) await emptyTables(storage.db);
     });
     afterAll(async () => {
       await storage?.close();
@@ -57,11 +57,4 @@ export function describeStores(name: string, body: (s: StoreUnderTest) => void):
       },
     });
   });
-}
-
-async function emptyTables(storage: PgStorage): Promise<void> {
-  const { rows } = await storage.db.run<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'",
-  );
-  await storage.db.run(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
