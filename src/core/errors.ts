@@ -12,6 +12,7 @@ export const ErrorCodes = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   MODEL_NOT_READY: { status: 503, message: 'The language model is not loaded yet' },
   PARSE_TIMEOUT: { status: 503, message: 'Understanding this message took too long' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; please try again' },
   MODEL_INVALID: { status: 500, message: 'The model artifact is missing or damaged' },
   CORPUS_INVALID: { status: 500, message: 'The corpus is not valid' },
   DATA_INVALID: { status: 400, message: 'The data file is not valid' },
