@@ -289,7 +289,17 @@ export function staffRoutes(o: StaffRouteOptions) {
       });
       reply.raw.write('retry: 2000\n: connected\n\n');
       streams.add(reply);
-      const unsubscribe = o.events.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
+      // Each event is filtered for this staff member's role; the chain keeps them in order.
+      const user = me(request);
+      let sending = Promise.resolve();
+      const unsubscribe = o.events.subscribe((e) => {
+        sending = sending
+          .then(async () => {
+            const shown = await o.desk.liveEvent(user, e);
+            if (shown) reply.raw.write(`data: ${JSON.stringify(shown)}\n\n`);
+          })
+          .catch((err: unknown) => request.log.error({ err }, 'live event not sent'));
+      });
       const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
       heartbeat.unref();
       request.raw.on('close', () => {
