@@ -81,6 +81,15 @@ export const configSchema = z.object({
     .regex(/^[1-7](,[1-7])*$/, 'must be a comma-separated list of 1–7')
     .default('1,2,3,4,5')
     .transform((d) => d.split(',').map(Number)),
+  /**
+   * Staff take emergencies around the clock: an emergency outside office
+   * hours is handed to the desk at once. Off: it is filed as an urgent ticket
+   * for the first staff on duty, and the citizen is pointed to 110/119/120.
+   */
+  EMERGENCY_DESK_24H: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** A queued handoff waiting longer than this is highlighted in the console. */
   STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
   /** A handed-off conversation with no message either way for this long goes back to the assistant. */
