@@ -66,7 +66,7 @@ for (const file of readdirSync(DIR)
             const res = await running.app.inject({
               method: 'POST',
               url: '/api/v1/messages',
-              payload: { userId: turn.as ?? userId, text: turn.user },
+              payload: { userId: turn.as ?? userId, text: String(turn.user) },
             });
             expect(res.statusCode, where).toBe(200);
             const body = res.json();
