@@ -78,7 +78,7 @@ export function transcriptSuites(store: 'sqlite' | 'postgres'): void {
               const res = await running.app.inject({
                 method: 'POST',
                 url: '/api/v1/messages',
-                payload: { userId: turn.as ?? userId, text: turn.user },
+                payload: { userId: turn.as ?? userId, text: String(turn.user) },
               });
               expect(res.statusCode, where).toBe(200);
               const body = res.json();
