@@ -5,6 +5,7 @@
 import type { Entity } from '../core/entities.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { IntentClassifier, Segmenter } from '../core/ports.js';
+import type { AspectManifest, AspectModel } from './aspect-model.js';
 import type { CorrectionTable } from './corrections.js';
 import { compileCorrector } from './corrections.js';
 import { extractEntities } from './entities/index.js';
@@ -32,6 +33,8 @@ export interface ModelManifest {
   node: string;
   /** Held-out metrics, when a test split was available at training time. */
   metrics: Omit<EvaluationReport, 'slowest'> | null;
+  /** The aspect classifier and topic terms for follow-up questions (aspects.json); absent in older artifacts. */
+  aspects?: AspectManifest;
 }
 
 /** Everything below the classifier that turns raw text into features. */
@@ -59,6 +62,8 @@ export class NluModel {
     readonly text: TextPipeline,
     readonly terms: readonly string[],
     readonly corrections: CorrectionTable,
+    /** Reads follow-ups: null for an artifact trained before aspects existed (parses then carry none). */
+    readonly aspects: AspectModel | null = null,
   ) {}
 
   get version(): string {
@@ -67,7 +72,13 @@ export class NluModel {
 
   /** Classification only (no entities): what evaluation and calibration need. */
   classify(raw: string): Omit<Parse, 'entities'> {
-    const { normalised, tokens, features } = this.text.prepare(raw);
+    return this.classifyPrepared(raw, this.text.prepare(raw));
+  }
+
+  private classifyPrepared(
+    raw: string,
+    { normalised, tokens, features }: ReturnType<TextPipeline['prepare']>,
+  ): Omit<Parse, 'entities'> {
     const { ranked, activation } = features.length > 0 ? this.classifier.classify(features) : { ranked: [], activation: 0 };
     const top = ranked[0] ?? { intent: OUT_OF_SCOPE, score: 0 };
     const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
@@ -86,8 +97,10 @@ export class NluModel {
   }
 
   parse(raw: string, now: Date = new Date()): Parse {
-    const parse = this.classify(raw);
+    const prepared = this.text.prepare(raw);
+    const parse = this.classifyPrepared(raw, prepared);
     const entities: Entity[] = parse.normalised ? extractEntities(parse.normalised, now) : [];
-    return { ...parse, entities };
+    if (!this.aspects) return { ...parse, entities };
+    return { ...parse, entities, aspect: this.aspects.read(prepared.features), topics: this.aspects.topics(prepared.tokens) };
   }
 }
