@@ -4,17 +4,7 @@
  * someone, and booking. A follow-up such as "需要带什么材料" names an aspect
  * and no topic; the conversation supplies the topic.
  */
-export const ASPECTS = [
-  'materials',
-  'place',
-  'duration',
-  'cost',
-  'online',
-  'conditions',
-  'process',
-  'proxy',
-  'appointment',
-] as const;
+export const ASPECTS = ['materials', 'place', 'duration', 'cost', 'online', 'conditions', 'process', 'proxy', 'appointment'] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
 export const isAspect = (s: string | null | undefined): s is Aspect => (ASPECTS as readonly string[]).includes(s ?? '');

@@ -14,6 +14,13 @@ import { readSlot } from './slots.js';
 
 /** Conversation moves: never a topic, and never what a follow-up is about. */
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help', 'human_agent']);
+/**
+ * A message with its own topic gets that topic's aspect answer only when the
+ * aspect is this clear ("身份证快过期了" reads 0.57 materials: the general
+ * answer serves it better). Follow-ups, which have only their aspect to go
+ * by, use the model's threshold.
+ */
+const CLEAR_ASPECT = 0.85;
 /** Records the conversation made: what a follow-up about them is about. */
 const TICKETS = new Set(['complaint', 'suggestion']);
 
@@ -64,7 +71,7 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   if (own) {
     // A clear question of its own wins over the memory; when it asks an
     // aspect we have an answer for, that answer is the better reply.
-    if (aspect && parse.intent === own && answersAspect(b, own, aspect)) {
+    if (aspect && parse.aspect.score >= CLEAR_ASPECT && parse.intent === own && answersAspect(b, own, aspect)) {
       return answer(b, own, aspect, 'message');
     }
     return null;

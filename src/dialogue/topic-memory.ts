@@ -8,7 +8,7 @@
  * expiry is not used). Pure.
  */
 import type { ConversationState, TopicMemory } from '../core/conversation.js';
-import type { Parse } from '../core/parse.js';
+import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { Behaviour } from './definitions.js';
 import type { TopicUse } from './follow-up.js';
 import { isExplicitCancel } from './intents-text.js';
@@ -50,6 +50,8 @@ export function nextTopic(
 export function messageTopicUse(b: Behaviour, parse: Parse, state: ConversationState, outcome: string): TopicUse {
   const aspect = parse.aspect?.aspect ?? null;
   if (outcome === 'fallback') return { topic: null, aspect, via: 'none' };
-  const subject = state.form?.intent ?? parse.intent;
-  return { topic: b.intents.has(subject) ? subject : null, aspect, via: 'message' };
+  // Inside a form a message the model places elsewhere was answered in
+  // passing (a digression); one it does not place was the form's content.
+  const own = parse.intent !== OUT_OF_SCOPE && b.intents.has(parse.intent) ? parse.intent : null;
+  return { topic: own ?? state.form?.intent ?? null, aspect, via: 'message' };
 }

@@ -6,7 +6,7 @@
  *   classifier.json   the NLP.js neural model
  *   user-dict.txt     government terms the segmenter must know
  *   corrections.tsv   spelling corrections applied before segmentation
- *   aspects.json      the aspect classifier and topic terms (follow-up questions;
+ *   aspects.json      the aspect classifier and aspect words (follow-up questions;
  *                     optional: artifacts made before them load without)
  *
  * It is written to a temporary sibling and renamed into place, so a reader
@@ -121,7 +121,7 @@ function assemble(dir: string, files: ArtifactFiles, classifierJson: unknown): N
   let aspects: AspectModel | null = null;
   if (files.aspects !== null) {
     const json = JSON.parse(files.aspects) as AspectModelJson;
-    aspects = new AspectModel(loadNlpjsClassifier(json.classifier, steps), json.threshold, json.topicTerms);
+    aspects = new AspectModel(loadNlpjsClassifier(json.classifier, steps), json.threshold, json.aspectWords);
   }
   return new NluModel(manifest, classifier, text, terms, corrections, aspects);
 }

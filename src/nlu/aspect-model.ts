@@ -1,12 +1,15 @@
 /**
  * The second half of understanding a follow-up (issue 14): which aspect a
  * message asks (an NLP.js classifier over the same jieba features as the
- * intent model, trained on corpus/aspects/), and which topics it names by
- * its own words (topic terms learned from the intent corpus). Together they
- * tell "需要带什么材料" (an aspect, no topic: read it against the
- * conversation's topic) from "社保卡丢了怎么补" (a topic of its own).
+ * intent model, trained on corpus/aspects/), and whether the message names a
+ * topic of its own. For the latter the intent model reads the message
+ * without its aspect words (需要/带/什么/材料, learned from the aspect
+ * corpus): "需要带什么材料" leaves nothing, so it names no topic and is read
+ * against the conversation's; "离婚登记怎么办" leaves 离婚登记, which the
+ * intent model places. Topic terms learned from the intent corpus (身份证,
+ * 公积金) are never aspect words, so "身份证怎么补办" keeps its topic.
  */
-import { ASPECTS, type AspectReading, isAspect } from '../core/aspects.js';
+import { type AspectReading, isAspect } from '../core/aspects.js';
 import { OUT_OF_SCOPE } from '../core/parse.js';
 import type { IntentClassifier } from '../core/ports.js';
 
@@ -16,34 +19,35 @@ export interface AspectManifest {
   trainingSize: number;
   /** A winning aspect below this share is read as no aspect. */
   threshold: number;
-  topicTerms: number;
+  /** Words removed before the intent model looks for a topic of the message's own. */
+  aspectWords: number;
 }
 
 /** What aspects.json holds besides the classifier. */
 export interface AspectModelJson {
   threshold: number;
-  /** term → intents it names (most of the term's corpus lines are theirs). */
-  topicTerms: Record<string, string[]>;
+  aspectWords: string[];
   classifier: unknown;
 }
 
-// Chosen on the development multi-turn set (corpus/dev/, docs/nlu.md): 0.5
-// keeps "那怎么办呢"-like reactions out and lets the short bare questions in.
+// Chosen on the development multi-turn set (corpus/dev/, docs/nlu.md).
 export const DEFAULT_ASPECT_THRESHOLD = 0.5;
 
+const CONTENT = /[\p{Script=Han}A-Za-z0-9]/u;
+
 export class AspectModel {
-  private readonly terms: Map<string, string[]>;
+  private readonly words: Set<string>;
 
   constructor(
     readonly classifier: IntentClassifier,
     readonly threshold: number,
-    topicTerms: Record<string, string[]>,
+    aspectWords: readonly string[],
   ) {
-    this.terms = new Map(Object.entries(topicTerms));
+    this.words = new Set(aspectWords);
   }
 
-  get topicTermCount(): number {
-    return this.terms.size;
+  get aspectWordCount(): number {
+    return this.words.size;
   }
 
   read(features: readonly string[]): AspectReading {
@@ -54,16 +58,31 @@ export class AspectModel {
     return { aspect: top.intent, score: top.score };
   }
 
-  /** Intents named by the message's words, in order of first mention. */
-  topics(tokens: readonly string[]): string[] {
-    const out: string[] = [];
-    for (const t of tokens) for (const intent of this.terms.get(t) ?? []) if (!out.includes(intent)) out.push(intent);
-    return out;
+  /** The message's words that are not aspect words (nor punctuation): what may name a topic. */
+  residual(tokens: readonly string[]): string[] {
+    return tokens.filter((t) => CONTENT.test(t) && !this.words.has(t));
   }
 
   toJSON(): AspectModelJson {
-    return { threshold: this.threshold, topicTerms: Object.fromEntries(this.terms), classifier: this.classifier.toJSON() };
+    return { threshold: this.threshold, aspectWords: [...this.words].sort(), classifier: this.classifier.toJSON() };
   }
+}
+
+/**
+ * Aspect words: the words of the aspect corpus's aspect lines, except topic
+ * terms that occur there only once (身份证 in "需要带身份证吗" still names a
+ * matter; 手机, in several online lines, is how people ask about online).
+ */
+export function deriveAspectWords(
+  aspectLines: ReadonlyArray<{ tokens: readonly string[]; intent: string }>,
+  topicTerms: Record<string, string[]>,
+): string[] {
+  const counts = new Map<string, number>();
+  for (const line of aspectLines) {
+    if (line.intent === OUT_OF_SCOPE) continue;
+    for (const t of new Set(line.tokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  return [...counts].filter(([t, n]) => !(t in topicTerms) || n >= 2).map(([t]) => t);
 }
 
 /** Words that do not name a topic however concentrated they are (numbers, Latin, single characters). */
@@ -101,5 +120,3 @@ export function deriveTopicTerms(lines: ReadonlyArray<{ tokens: readonly string[
   }
   return terms;
 }
-
-export const ASPECT_CLASSES = [...ASPECTS, OUT_OF_SCOPE];

@@ -129,7 +129,8 @@ export function loadCorpus(dir: string): Corpus {
     return isMultiTurnSource(source) ? [] : parseJsonl(read(f), f);
   });
   const aspects = sorted(path.join(dir, 'aspects'), /\.ya?ml$/).flatMap((f) => parseCorpusYaml(read(f), f));
-  for (const a of aspects) if (a.intent !== OUT_OF_SCOPE_LABEL && !isAspect(a.intent)) fail(`${dir}/aspects: "${a.intent}" is not an aspect`);
+  for (const a of aspects)
+    if (a.intent !== OUT_OF_SCOPE_LABEL && !isAspect(a.intent)) fail(`${dir}/aspects: "${a.intent}" is not an aspect`);
   const termsFile = path.join(dir, 'dict', 'gov-terms.txt');
   const correctionsFile = path.join(dir, 'dict', 'corrections.tsv');
   const templatesFile = path.join(dir, 'augment', 'out-of-scope-templates.yaml');

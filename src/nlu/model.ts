@@ -33,7 +33,7 @@ export interface ModelManifest {
   node: string;
   /** Held-out metrics, when a test split was available at training time. */
   metrics: Omit<EvaluationReport, 'slowest'> | null;
-  /** The aspect classifier and topic terms for follow-up questions (aspects.json); absent in older artifacts. */
+  /** The aspect classifier and aspect words for follow-up questions (aspects.json); absent in older artifacts. */
   aspects?: AspectManifest;
 }
 
@@ -75,14 +75,10 @@ export class NluModel {
     return this.classifyPrepared(raw, this.text.prepare(raw));
   }
 
-  private classifyPrepared(
-    raw: string,
-    { normalised, tokens, features }: ReturnType<TextPipeline['prepare']>,
-  ): Omit<Parse, 'entities'> {
+  private classifyPrepared(raw: string, { normalised, tokens, features }: ReturnType<TextPipeline['prepare']>): Omit<Parse, 'entities'> {
     const { ranked, activation } = features.length > 0 ? this.classifier.classify(features) : { ranked: [], activation: 0 };
     const top = ranked[0] ?? { intent: OUT_OF_SCOPE, score: 0 };
-    const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
-    const accepted = top.intent !== OUT_OF_SCOPE && confidence >= this.manifest.threshold;
+    const accepted = this.accepts(top, activation);
     return {
       text: raw,
       normalised,
@@ -96,11 +92,31 @@ export class NluModel {
     };
   }
 
+  private accepts(top: { intent: string; score: number }, activation: number): boolean {
+    const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
+    return top.intent !== OUT_OF_SCOPE && confidence >= this.manifest.threshold;
+  }
+
   parse(raw: string, now: Date = new Date()): Parse {
     const prepared = this.text.prepare(raw);
     const parse = this.classifyPrepared(raw, prepared);
     const entities: Entity[] = parse.normalised ? extractEntities(parse.normalised, now) : [];
     if (!this.aspects) return { ...parse, entities };
-    return { ...parse, entities, aspect: this.aspects.read(prepared.features), topics: this.aspects.topics(prepared.tokens) };
+    return { ...parse, entities, aspect: this.aspects.read(prepared.features), topics: this.ownTopics(parse, prepared.tokens) };
+  }
+
+  /**
+   * The topic a message names by its own words: the intent model's reading
+   * of it without its aspect words (see aspect-model.ts). Unchanged when it
+   * has none; nothing when only aspect words are left.
+   */
+  private ownTopics(parse: Omit<Parse, 'entities'>, tokens: readonly string[]): string[] {
+    const rest = (this.aspects as AspectModel).residual(tokens);
+    const content = tokens.filter((t) => /[\p{Script=Han}A-Za-z0-9]/u.test(t));
+    if (rest.length === content.length) return parse.intent === OUT_OF_SCOPE ? [] : [parse.intent];
+    if (rest.length === 0) return [];
+    const { ranked, activation } = this.classifier.classify(buildFeatures(rest, this.manifest.features));
+    const top = ranked[0];
+    return top && this.accepts(top, activation) ? [top.intent] : [];
   }
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OUT_OF_SCOPE } from '../core/parse.js';
-import { AspectModel, DEFAULT_ASPECT_THRESHOLD, deriveTopicTerms } from './aspect-model.js';
+import { AspectModel, DEFAULT_ASPECT_THRESHOLD, deriveAspectWords, deriveTopicTerms } from './aspect-model.js';
 import { calibrateThreshold, type ScoredOutcome, stratifiedFolds } from './calibrate.js';
 import type { LabelledText } from './corpus.js';
 import { type CorrectionTable, mergeCorrections } from './corrections.js';
@@ -127,7 +127,10 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
       ? new AspectModel(
           loadNlpjsClassifier(models[models.length - 1], steps),
           options.aspectThreshold ?? DEFAULT_ASPECT_THRESHOLD,
-          deriveTopicTerms(segmented.map((e) => ({ tokens: e.text.split(TOKEN_SEPARATOR), intent: e.intent }))),
+          deriveAspectWords(
+            aspectExamples.map((e) => ({ tokens: e.text.split(TOKEN_SEPARATOR), intent: e.intent })),
+            deriveTopicTerms(segmented.map((e) => ({ tokens: e.text.split(TOKEN_SEPARATOR), intent: e.intent }))),
+          ),
         )
       : null;
 
@@ -178,7 +181,7 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
             labels: [...new Set(aspectExamples.map((e) => e.intent))].filter((l) => l !== OUT_OF_SCOPE).sort(),
             trainingSize: aspectExamples.length,
             threshold: aspects.threshold,
-            topicTerms: aspects.topicTermCount,
+            aspectWords: aspects.aspectWordCount,
           },
         }
       : {}),

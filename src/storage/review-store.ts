@@ -4,7 +4,7 @@
  * handoff that followed a message and that handoff's rating.
  */
 import type { IntentScore } from '../core/parse.js';
-import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewReason, ReviewStore } from '../core/review.js';
+import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewReason, ReviewStore, TopicTrace } from '../core/review.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { Db } from './sqlite.js';
 
@@ -99,13 +99,14 @@ function toCandidate(r: Row): ReviewCandidate {
     escalation: r.escalation,
     rating: r.rating,
     at: r.created_at,
+    topic: trace.topic ?? null,
   };
 }
 
-function parseTrace(json: string | null): { alternatives?: IntentScore[] } {
+function parseTrace(json: string | null): { alternatives?: IntentScore[]; topic?: TopicTrace } {
   if (!json) return {};
   try {
-    return JSON.parse(json) as { alternatives?: IntentScore[] };
+    return JSON.parse(json) as { alternatives?: IntentScore[]; topic?: TopicTrace };
   } catch {
     return {};
   }
