@@ -98,6 +98,8 @@ function pretend(actions: readonly Action[]): ActionResult[] {
         return { type: 'handoff_left', handoffId: a.handoffId };
       case 'record_rating':
         return { type: 'rating_recorded', handoffId: a.handoffId, level: a.level, followUpReference: null, duplicate: false };
+      default:
+        return { type: 'reference_missing', reference: '' };
     }
   });
 }

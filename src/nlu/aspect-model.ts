@@ -104,8 +104,8 @@ export function deriveTopicTerms(lines: ReadonlyArray<{ tokens: readonly string[
   for (const line of lines) {
     for (const t of new Set(line.tokens)) {
       if (!TOPICAL.test(t)) continue;
-      let byIntent = counts.get(t);
-      if (!byIntent) counts.set(t, (byIntent = new Map()));
+      const byIntent = counts.get(t) ?? new Map<string, number>();
+      counts.set(t, byIntent);
       byIntent.set(line.intent, (byIntent.get(line.intent) ?? 0) + 1);
     }
   }
