@@ -10,6 +10,7 @@ import type { ConversationState, TopicMemory } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
+import { isAppointmentCancel, isExplicitCancel, isReferenceQuestion } from './intents-text.js';
 import { readSlot } from './slots.js';
 
 /** Conversation moves: never a topic, and never what a follow-up is about. */
@@ -64,6 +65,9 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   if (!parse.aspect) return null;
   const aspect = parse.aspect.aspect;
   if (!aspect && CHAT.has(parse.intent)) return null;
+  // Requests about a record (取消预约 A…, 我的工单号) and a plain 取消 have their own handling.
+  if (isExplicitCancel(parse) || isAppointmentCancel(parse) || isReferenceQuestion(parse)) return null;
+  if (parse.entities.some((e) => e.type === 'reference')) return null;
   const named = (parse.topics ?? []).filter((n) => !CHAT.has(n) && b.intents.has(n));
   if (state.form) return inForm(b, state, parse, aspect, named, now);
   const topic = liveTopic(b, state, now);
@@ -147,6 +151,12 @@ function inForm(
   if (!form || !aspect || aspect === 'appointment') return null;
   const formDef = b.intents.get(form.intent)?.form;
   if (!formDef) return null;
+  // A value for the form (昨天 for the date, even one it must refuse) is the form's.
+  for (const slot of formDef.slots) {
+    if (slot.type === 'text' || slot.type === 'place') continue;
+    const reading = readSlot(slot, parse, now, b, { asked: slot.name === form.pending });
+    if (reading.ok || reading.reason) return null;
+  }
   if (form.intent === 'appointment') {
     const service = form.slots.service;
     if (!service || named.some((n) => n !== service && n !== 'appointment')) return null;
@@ -162,16 +172,17 @@ function inForm(
   // case question is for (公积金提取 lists them per purpose), so it goes on.
   if (!formDef.answer_from || aspect === 'materials') return null;
   if (named.some((n) => n !== form.intent)) return null;
-  const pending = formDef.slots.find((s) => s.name === form.pending);
-  if (pending && readSlot(pending, parse, now, b, { asked: true }).ok) return null;
   return { ...answer(b, form.intent, aspect, 'follow_up'), closeForm: true };
 }
 
+/**
+ * Whether a question with its own topic gets the aspect answer rather than
+ * the intent's usual reply: not for 怎么办 (the usual answer is the process),
+ * nor where a form tells cases apart (居住证续签 has its own answer).
+ */
 function answersAspect(b: Behaviour, intent: string, aspect: Aspect): boolean {
   const def = b.intents.get(intent);
-  if (!def?.topic || !hasOwnAspectAnswer(b, intent, aspect)) return false;
-  // A form that lists materials per case (公积金 by purpose) answers materials itself.
-  return !(def.form?.answer_from && aspect === 'materials');
+  return Boolean(def?.topic && !def.form && aspect !== 'process' && hasOwnAspectAnswer(b, intent, aspect));
 }
 
 function answer(b: Behaviour, intent: string, aspect: Aspect, via: TopicUse['via']): FollowUpMove & { kind: 'answer' } {
