@@ -109,6 +109,10 @@ describePostgres('two instances on one PostgreSQL database', () => {
     const mine = (await storage.conversations.appointments()).filter((x) => x.userId === 'fleet-form-1');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ service: 'social_security_card', district: '徐汇区', period: 'pm', status: 'booked' });
+    // Each instance reports how long its turns waited for the citizen's lock, beside the pool figures.
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(Number(/^wenzheng_citizen_lock_wait_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(metrics).toMatch(/^wenzheng_db_pool_clients \d+/m);
   });
 
   it('runs one citizen’s concurrent messages on both instances one at a time, so no answer overwrites another', async () => {
