@@ -94,6 +94,15 @@ export const configSchema = z.object({
     .regex(/^[1-7](,[1-7])*$/, 'must be a comma-separated list of 1–7')
     .default('1,2,3,4,5')
     .transform((d) => d.split(',').map(Number)),
+  /**
+   * Staff take emergencies around the clock: an emergency outside office
+   * hours is handed to the desk at once. Off: it is filed as an urgent ticket
+   * for the first staff on duty, and the citizen is pointed to 110/119/120.
+   */
+  EMERGENCY_DESK_24H: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** A queued handoff waiting longer than this is highlighted in the console. */
   STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
   /** A handed-off conversation with no message either way for this long goes back to the assistant. */
@@ -109,6 +118,8 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Trust X-Forwarded-* from a reverse proxy (nginx terminating TLS): "true", or the proxy's address/CIDR list. */
   TRUST_PROXY: z.string().default('false'),
+  /** Bearer token a Prometheus scrape of /metrics must send; unset, /metrics answers only direct connections from this host. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 });
@@ -129,6 +140,7 @@ const HINTS: Record<string, string> = {
   WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
   OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
+  METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
   DATABASE_URL: 'e.g. DATABASE_URL=postgres://wenzheng:secret@db.internal:5432/wenzheng, or unset it for SQLite',
   DATABASE_POOL_MAX: 'a whole number from 1 to 200, e.g. DATABASE_POOL_MAX=10',

@@ -19,7 +19,7 @@ export const ErrorCodes = {
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
   UNAUTHENTICATED: { status: 401, message: 'Please log in' },
   BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
-  ACCOUNT_LOCKED: { status: 423, message: '登录失败次数过多，账号已暂时锁定' },
+  LOGIN_THROTTLED: { status: 429, message: '登录失败次数过多，请稍后再试' },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   CSRF_REJECTED: { status: 403, message: 'Missing or wrong CSRF token; reload the console' },
   ALREADY_CLAIMED: { status: 409, message: '该会话已被其他坐席认领' },

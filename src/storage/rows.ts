@@ -6,7 +6,7 @@
 import type { HandoffFact } from '../core/analytics.js';
 import type { ModelMetrics, ModelVersionRecord } from '../core/model-registry.js';
 import type { IntentScore } from '../core/parse.js';
-import type { ReviewCandidate, ReviewReason } from '../core/review.js';
+import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
 import type { StoredMessage } from '../core/staff.js';
 import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
 import { maskPersonalData } from '../privacy/mask.js';
@@ -148,13 +148,14 @@ export function reviewCandidateFromRow(r: Row): ReviewCandidate {
     escalation: r.escalation,
     rating: r.rating,
     at: r.created_at,
+    topic: trace.topic ?? null,
   };
 }
 
-function parseTrace(json: string | null): { alternatives?: IntentScore[] } {
+function parseTrace(json: string | null): { alternatives?: IntentScore[]; topic?: TopicTrace } {
   if (!json) return {};
   try {
-    return JSON.parse(json) as { alternatives?: IntentScore[] };
+    return JSON.parse(json) as { alternatives?: IntentScore[]; topic?: TopicTrace };
   } catch {
     return {};
   }

@@ -15,6 +15,8 @@ import { emptyTables, freshDatabase, type TestDatabase } from './postgres.js';
 
 interface Turn {
   user: string;
+  /** Another citizen sends this message (default: the transcript's user). */
+  as?: string;
   reply?: string | string[];
   not_reply?: string | string[];
   state?: string;
@@ -29,6 +31,8 @@ interface Transcript {
   name: string;
   now?: string;
   user?: string;
+  /** Settings for this transcript's app (e.g. OFFICE_HOURS). */
+  env?: Record<string, string>;
   turns: Turn[];
   expect?: { appointments?: object[]; tickets?: object[]; handoffs?: object[] };
 }
@@ -64,14 +68,18 @@ export function transcriptSuites(store: 'sqlite' | 'postgres'): void {
         it(t.name, async () => {
           let now = new Date(t.now ?? '2026-11-25T10:00:00+08:00').getTime();
           const clock = () => new Date(now);
-          let running: TestApp = await startApp({ clock, store, database });
+          let running: TestApp = await startApp({ clock, store, database, env: t.env });
           const userId = t.user ?? `citizen-${Math.random().toString(36).slice(2)}`;
           try {
             for (const [i, turn] of t.turns.entries()) {
               const where = `turn ${i + 1} "${turn.user}"`;
               if (turn.after) now += duration(turn.after);
               if (turn.restart) running = await running.restart();
-              const res = await running.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text: turn.user } });
+              const res = await running.app.inject({
+                method: 'POST',
+                url: '/api/v1/messages',
+                payload: { userId: turn.as ?? userId, text: String(turn.user) },
+              });
               expect(res.statusCode, where).toBe(200);
               const body = res.json();
               const said = body.replies.map((r: { text: string }) => r.text).join('\n');
