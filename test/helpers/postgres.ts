@@ -1,35 +1,14 @@
 /**
  * PostgreSQL for tests: PG_TEST_URL (default postgres://root@127.0.0.1:5432/postgres)
  * names a server; each test file makes its own database wz_test_<pid>_<random>
- * and drops it afterwards. Where no server answers, the PostgreSQL half of
- * a suite is skipped loudly: a skipped describe says so, and a warning too.
+ * and drops it afterwards. describePostgres (describe-postgres.ts) skips
+ * loudly where no server answers.
  */
 import { randomBytes } from 'node:crypto';
-import { describe } from 'vitest';
-import { createDatabase, dropDatabase, postgresAnswers } from '../../src/storage/postgres/admin.js';
+import { createDatabase, dropDatabase } from '../../src/storage/postgres/admin.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 
 export const PG_TEST_URL = process.env.PG_TEST_URL || 'postgres://root@127.0.0.1:5432/postgres';
-
-/** Asked once per test file (top-level await in the files that use it). */
-export const postgresAvailable: boolean = await postgresAnswers(PG_TEST_URL);
-
-export function skippedNotice(): string {
-  return `SKIPPED: no PostgreSQL at ${new URL(PG_TEST_URL).host} (set PG_TEST_URL or start PostgreSQL)`;
-}
-
-/**
- * Registers `body` under `name` when PostgreSQL answers; otherwise a
- * skipped describe whose name says why, never a silent pass.
- */
-export function describePostgres(name: string, body: () => void): void {
-  if (postgresAvailable) {
-    describe(name, body);
-    return;
-  }
-  console.warn(`${name}: ${skippedNotice()}`);
-  describe.skip(`${name} — ${skippedNotice()}`, body);
-}
 
 export interface TestDatabase {
   name: string;
