@@ -22,14 +22,22 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return { name, url, drop: () => dropDatabase(PG_TEST_URL, name) };
 }
 
-/** Empties every table but the schema's version record: a fresh start without a fresh database (CREATE DATABASE takes ~1 s here). */
+/**
+ * Empties every table but the schema's version record: a fresh start
+ * without a fresh database (CREATE DATABASE takes ~1 s here, TRUNCATE of
+ * every table ~0.4 s, these DELETEs a few ms). Tables others reference go
+ * last; ids keep counting, which no test relies on.
+ */
 export async function emptyTables(db: PgDatabase | string): Promise<void> {
   const pool = typeof db === 'string' ? new PgDatabase(db, { max: 1 }) : db;
   try {
-    const { rows } = await pool.run<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'",
+    const { rows } = await pool.run<{ name: string; referenced: boolean }>(
+      `SELECT c.relname AS name, EXISTS (SELECT 1 FROM pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f') AS referenced
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
+       ORDER BY 2, 1`,
     );
-    if (rows.length > 0) await pool.run(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    if (rows.length > 0) await pool.run(rows.map((r) => `DELETE FROM "${r.name}";`).join(' '));
   } finally {
     if (pool !== db) await pool.close();
   }
