@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { describeUrl } from '../../src/storage/postgres/pg-database.js';
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'wz-storage-config-'));
 
@@ -33,5 +34,11 @@ describe('the storage setting', () => {
   it('fails to start with a clear error when PostgreSQL does not answer', async () => {
     const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://root@127.0.0.1:1/none' });
     await expect(openStorage(config)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
+  it('describes a PostgreSQL URL without its password', () => {
+    const shown = describeUrl('postgres://wenzheng:s3cret-pass@db.internal:5432/wenzheng?sslmode=require');
+    expect(shown).not.toContain('s3cret-pass');
+    expect(shown).toBe('postgres://wenzheng:***@db.internal:5432/wenzheng?sslmode=require');
   });
 });
