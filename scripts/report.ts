@@ -16,19 +16,18 @@ import { serviceAnalytics } from '../src/analytics/service-analytics.js';
 import { writeReport } from '../src/analytics/write-report.js';
 import { cliConfig, pct, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
-import { SqliteAnalyticsStore } from '../src/storage/analytics-store.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
   const config = cliConfig();
-  if (!existsSync(config.databaseFile))
+  if (!config.DATABASE_URL && !existsSync(config.databaseFile))
     throw new AppError('DATA_INVALID', `no database at ${config.databaseFile} (start the server once first)`);
   const now = new Date();
   const range = requestedRange(now, values.from, values.to);
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
-    const a = await serviceAnalytics(new SqliteAnalyticsStore(db), range, now, { lowConfidence: config.REVIEW_LOW_CONFIDENCE });
+    const a = await serviceAnalytics(storage.analytics, range, now, { lowConfidence: config.REVIEW_LOW_CONFIDENCE });
     const files = writeReport(a, path.resolve(values.out ?? path.join(config.DATA_DIR, 'reports')));
     const h = a.headline;
     console.log(
@@ -37,6 +36,6 @@ runCli(async () => {
     for (const f of files) console.log(`wrote ${f}`);
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

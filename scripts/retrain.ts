@@ -15,18 +15,17 @@ import { trainingProgress } from '../src/cli/train-progress.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { retrain } from '../src/nlu/retrain.js';
 import { formatRetrain } from '../src/nlu/retrain-format.js';
-import { SqliteModelRegistry } from '../src/storage/model-registry.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { force: { type: 'string' }, by: { type: 'string' }, corpus: { type: 'string' } } });
   const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
     const result = await retrain({
       corpusDir: values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR,
       store: new ModelStore(config.modelsDir),
-      registry: new SqliteModelRegistry(db),
+      registry: storage.modelRegistry,
       by: values.by ?? userInfo().username,
       force: values.force,
       onProgress: trainingProgress(),
@@ -36,6 +35,6 @@ runCli(async () => {
     console.log(`running servers switch to ${result.candidate} within ${config.MODEL_WATCH_SECONDS} s`);
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -10,8 +10,7 @@ import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
 import { ROLES } from '../src/core/staff.js';
 import { addStaffUser } from '../src/staff/users.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStaffStore } from '../src/storage/staff-store.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 async function readPiped(): Promise<string> {
   let data = '';
@@ -46,9 +45,9 @@ runCli(async () => {
     password = await readPiped();
   }
   const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
-    const staff = new SqliteStaffStore(db);
+    const staff = storage.staff;
     const user = await addStaffUser(staff, { name: values.name, role: values.role, password });
     await staff.audit({
       staffId: null,
@@ -59,6 +58,6 @@ runCli(async () => {
     });
     console.log(`created ${user.role} "${user.name}" (${user.id})`);
   } finally {
-    db.close();
+    await storage.close();
   }
 });
