@@ -20,6 +20,7 @@ import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
+import { type TicketRouteOptions, ticketRoutes } from './http/ticket-routes.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
 
@@ -47,6 +48,8 @@ export interface AppDeps {
   citizenInbox?: CitizenInbox;
   /** Service analytics (dashboard and JSON) for maintainers; needs `staff` for sessions. */
   analytics?: AnalyticsQuery;
+  /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
+  tickets?: TicketRouteOptions;
 }
 
 const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
@@ -95,6 +98,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));
   if (deps.modelAdmin) await app.register(modelRoutes(deps.modelAdmin));
+  if (deps.tickets) await app.register(ticketRoutes(deps.tickets));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
@@ -35,6 +36,11 @@ import { SqliteReviewStore } from './storage/review-store.js';
 import { checkpointInBackground, type Db } from './storage/sqlite.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { SqliteStaffStore } from './storage/staff-store.js';
+import { SqliteTicketStore } from './storage/ticket-store.js';
+import { CitizenNotice } from './tickets/citizen-notice.js';
+import { TicketDispatcher } from './tickets/dispatcher.js';
+import { parseDueDays } from './tickets/due-dates.js';
+import { TicketDesk } from './tickets/ticket-desk.js';
 
 export interface Composed {
   store: SqliteStore;
@@ -45,6 +51,9 @@ export interface Composed {
   events: StaffEvents;
   /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
   outbox: CitizenOutbox;
+  /** Ticket work (issue 13): dispatch on filing, and the staff's ticket desk. */
+  dispatcher: TicketDispatcher;
+  tickets: TicketDesk;
   server: FastifyInstance;
 }
 
@@ -66,6 +75,11 @@ export async function composeApp(o: {
   wrapStore?: (store: SqliteStore) => SqliteStore;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
+  /**
+   * The dispatch model and where staff corrections go, read at each use so a
+   * retrained model swaps in. Without a model every ticket waits in 待分派.
+   */
+  dispatch?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -87,6 +101,19 @@ export async function composeApp(o: {
   if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
+  const departments = o.behaviour.departments;
+  const ticketStore = new SqliteTicketStore(o.db);
+  const dispatcher = new TicketDispatcher({
+    tickets: ticketStore,
+    classifier: o.dispatch?.classifier ?? (() => null),
+    departments,
+    dueDays: parseDueDays(c.TICKET_DUE_DAYS, { complaint: 5, suggestion: 10, callback: 2, follow_up: 3 }),
+    officeDays: c.OFFICE_DAYS,
+    calendar: o.behaviour.calendar,
+    clock,
+    log: o.log.child({ module: 'dispatch' }),
+  });
+  metrics.tickets(() => ticketStore.counts(clock().getTime()));
   const dialogueLog = o.log.child({ module: 'dialogue' });
   const conversations = new ConversationService({
     store,
@@ -103,6 +130,8 @@ export async function composeApp(o: {
     },
     onEvents: (happened) => {
       for (const e of happened) {
+        // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
+        if (e.type === 'ticket.created') void dispatcher.dispatch(e.id);
         const type = STAFF_EVENT[e.type];
         if (type) events.publish({ type, handoffId: e.id });
       }
@@ -131,6 +160,27 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;
+  // A handoff that became a callback ticket (WeChat window closed) is dispatched like any other.
+  events.subscribe((e) => {
+    if (e.type !== 'handoff.callback') return;
+    void staff.handoff(e.handoffId).then((h) => (h?.callbackReference ? dispatcher.dispatch(h.callbackReference) : undefined));
+  });
+  const tickets = new TicketDesk({
+    tickets: ticketStore,
+    staff,
+    departments,
+    corrections: o.dispatch?.corrections ?? (() => null),
+    notice: new CitizenNotice({
+      tickets: ticketStore,
+      staff,
+      outbox,
+      departments,
+      messages: o.behaviour.dialogue.messages,
+      log: o.log.child({ module: 'tickets' }),
+    }),
+    clock,
+    log: o.log.child({ module: 'tickets' }),
+  });
   const auth = new StaffAuth({
     store: staff,
     clock,
@@ -185,10 +235,12 @@ export async function composeApp(o: {
       },
       review: { auth, review },
       modelAdmin: { auth, models: modelDesk, staff, clock },
+      tickets: { auth, desk: tickets },
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
   desk.start();
+  dispatcher.start();
   const retention = new RetentionJob({
     store: new SqlitePrivacyStore(o.db),
     days: c.RETENTION_DAYS,
@@ -201,10 +253,11 @@ export async function composeApp(o: {
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
+    dispatcher.stop();
     retention.stop();
     await checkpoints.stop();
     await pool?.close();
     await threadedAnalytics?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatcher, tickets, server };
 }

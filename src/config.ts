@@ -96,6 +96,17 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Trust X-Forwarded-* from a reverse proxy (nginx terminating TLS): "true", or the proxy's address/CIDR list. */
   TRUST_PROXY: z.string().default('false'),
+  /**
+   * Working days a ticket has before it is flagged overdue, per kind
+   * (OFFICE_DAYS and the holiday calendar in intents/data say which days work).
+   */
+  TICKET_DUE_DAYS: z
+    .string()
+    .regex(
+      /^(complaint|suggestion|callback|follow_up):\d{1,3}(,(complaint|suggestion|callback|follow_up):\d{1,3})*$/,
+      'must look like complaint:5,suggestion:10,callback:2,follow_up:3',
+    )
+    .default('complaint:5,suggestion:10,callback:2,follow_up:3'),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 });
@@ -116,6 +127,7 @@ const HINTS: Record<string, string> = {
   WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
   OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
+  TICKET_DUE_DAYS: 'kind:working days, e.g. TICKET_DUE_DAYS=complaint:5,suggestion:10,callback:2,follow_up:3',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
 };
 

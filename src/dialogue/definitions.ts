@@ -9,6 +9,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
+import { type Departments, loadDepartments } from '../tickets/departments.js';
 
 export const SLOT_TYPES = [
   'service',
@@ -145,6 +146,8 @@ export interface Behaviour {
   garbage: { rules: string[]; categories: Record<string, { note: string }>; items: GarbageItem[] };
   halls: Map<string, ServiceHall>;
   calendar: { holidays: Set<string>; workdays: Set<string> };
+  /** Who tickets are dispatched to (data/departments.yaml). */
+  departments: Departments;
 }
 
 /** Parses a YAML file and validates it, turning schema errors into "file:line: path: message". */
@@ -253,5 +256,6 @@ export function loadBehaviour(dir: string): Behaviour {
     garbage,
     halls: new Map(Object.entries(halls).map(([k, v]) => [k, { name: v.name, address: v.address, hours: v.hours }])),
     calendar: { holidays: new Set(calendar.value.holidays), workdays: new Set(calendar.value.workdays) },
+    departments: loadDepartments(data('departments.yaml')),
   };
 }

@@ -392,7 +392,12 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
           reference,
           kind: 'ticket',
           status: t.status as string,
-          details: { kind: t.kind ?? null, created: String(t.created_at) },
+          details: {
+            kind: t.kind ?? null,
+            created: String(t.created_at),
+            department: t.department ?? null,
+            result: t.result ?? null,
+          },
         };
     }
     return { type: 'reference_missing', reference };
