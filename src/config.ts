@@ -109,9 +109,13 @@ export const configSchema = z.object({
     .default('complaint:5,suggestion:10,callback:2,follow_up:3'),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  /** The dispatch model's score below which a ticket gets no department and waits in 待分派 for a person. */
+  DISPATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string }>;
+export type Config = Readonly<
+  z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string; dispatchModelsDir: string; departmentsFile: string }
+>;
 
 const HINTS: Record<string, string> = {
   PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=3000',
@@ -129,6 +133,7 @@ const HINTS: Record<string, string> = {
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
   TICKET_DUE_DAYS: 'kind:working days, e.g. TICKET_DUE_DAYS=complaint:5,suggestion:10,callback:2,follow_up:3',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
+  DISPATCH_MIN_SCORE: 'a score between 0 and 1, e.g. DISPATCH_MIN_SCORE=0.5',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -155,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
     WECHAT_MENU_FILE: path.resolve(parsed.data.WECHAT_MENU_FILE),
     modelsDir: path.join(dataDir, 'models'),
+    dispatchModelsDir: path.join(dataDir, 'dispatch-models'),
+    departmentsFile: path.join(path.resolve(parsed.data.INTENTS_DIR), 'data', 'departments.yaml'),
     databaseFile: path.join(dataDir, 'wenzheng.db'),
   });
 }

@@ -14,8 +14,13 @@ import { normalise } from './normalise.js';
 
 export type ConfidenceSignal = 'share' | 'activation';
 
+/** What a model classifies: a message's intent, or (派单) the department that must handle it. */
+export type ModelKind = 'intent' | 'department';
+
 export interface ModelManifest {
   format: 1;
+  /** Absent in artifacts made before dispatch existed: those are intent models. */
+  kind?: ModelKind;
   version: string;
   createdAt: string;
   corpusHash: string;
