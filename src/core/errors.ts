@@ -28,7 +28,6 @@ export const ErrorCodes = {
   UNKNOWN_DEPARTMENT: { status: 400, message: '没有这个部门' },
   HELDOUT_TEXT: { status: 409, message: '该问法与测试集（corpus/test）中的句子相同，不能写入训练语料' },
   ALREADY_REVIEWED: { status: 409, message: '该条目已被其他维护人员标注' },
-  UNKNOWN_DEPARTMENT: { status: 400, message: '没有这个部门（见 intents/data/departments.yaml）' },
   REASON_REQUIRED: { status: 400, message: '请填写原因或办理结果' },
   TICKET_TRANSITION: { status: 409, message: '工单当前状态不能改为该状态' },
   INTERNAL: { status: 500, message: 'Internal error' },

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
-import { type Departments, loadDepartments } from '../tickets/departments.js';
+import { Departments, loadDepartments } from '../dispatch/departments.js';
 
 export const SLOT_TYPES = [
   'service',
@@ -256,6 +256,9 @@ export function loadBehaviour(dir: string): Behaviour {
     garbage,
     halls: new Map(Object.entries(halls).map(([k, v]) => [k, { name: v.name, address: v.address, hours: v.hours }])),
     calendar: { holidays: new Set(calendar.value.holidays), workdays: new Set(calendar.value.workdays) },
-    departments: loadDepartments(data('departments.yaml')),
+    // An install from before dispatch has no list: every ticket then waits in 待分派.
+    departments: existsSync(data('departments.yaml'))
+      ? loadDepartments(data('departments.yaml'))
+      : new Departments([], data('departments.yaml')),
   };
 }

@@ -11,8 +11,9 @@
 import type { Logger } from 'pino';
 import type { StaffStore } from '../core/staff.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
+import type { Departments } from '../dispatch/departments.js';
 import type { CitizenOutbox } from '../staff/outbox.js';
-import type { Departments } from './departments.js';
+import { departmentName } from './department-names.js';
 import { ticketNotice } from './notices.js';
 
 export interface CitizenNoticeOptions {
@@ -33,7 +34,7 @@ export class CitizenNotice {
   async statusChanged(t: Ticket, now: number): Promise<NoticeDelivery> {
     const text = ticketNotice(this.o.messages, t.status, {
       reference: t.reference,
-      department: t.department ? this.o.departments.nameOf(t.department) : '相关部门',
+      department: t.department ? departmentName(this.o.departments, t.department) : '相关部门',
       result: t.result ?? '',
     });
     if (!text) return 'none';

@@ -14,7 +14,8 @@
 import type { Logger } from 'pino';
 import type { DepartmentClassifier, DepartmentPrediction } from '../core/dispatch.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
-import type { Departments } from './departments.js';
+import type { Departments } from '../dispatch/departments.js';
+import { departmentName } from './department-names.js';
 import { type DueDays, dueAt, type WorkCalendar } from './due-dates.js';
 
 /** NLP.js classifies a ticket in milliseconds; past this something is wrong, and the ticket waits for staff. */

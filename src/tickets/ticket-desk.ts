@@ -22,9 +22,10 @@ import {
   type TicketStatus,
   type TicketStore,
 } from '../core/tickets.js';
+import type { Departments } from '../dispatch/departments.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { CitizenNotice } from './citizen-notice.js';
-import type { Departments } from './departments.js';
+import { departmentName } from './department-names.js';
 import { dispatchText } from './dispatcher.js';
 import { presentTicket } from './ticket-view.js';
 
@@ -96,8 +97,7 @@ export class TicketDesk {
 
   /** An id that is not in departments.yaml is a clear 400 naming it. */
   checkDepartment(id: string): void {
-    if (!this.o.departments.get(id))
-      throw new AppError('UNKNOWN_DEPARTMENT', `Unknown department "${id}" (see intents/data/departments.yaml)`, { department: id });
+    this.o.departments.require(id, 'department');
   }
 
   private async visible(user: StaffUser, reference: string): Promise<Ticket> {
@@ -123,8 +123,8 @@ export class TicketDesk {
       ticket: { ...presentTicket(t, this.o.departments, this.now()), phone: t.phone, location: t.location },
       history: history.map((e) => ({
         ...e,
-        fromName: e.type === 'department' || e.type === 'dispatch' ? this.o.departments.nameOf(e.from) : e.from,
-        toName: e.type === 'department' || e.type === 'dispatch' ? this.o.departments.nameOf(e.to) : e.to,
+        fromName: e.type === 'department' || e.type === 'dispatch' ? departmentName(this.o.departments, e.from) : e.from,
+        toName: e.type === 'department' || e.type === 'dispatch' ? departmentName(this.o.departments, e.to) : e.to,
       })),
       messages,
     };
@@ -135,7 +135,8 @@ export class TicketDesk {
     if (to !== null) this.checkDepartment(to);
     if (!reason.trim()) throw new AppError('REASON_REQUIRED', '改派需要填写原因');
     const t = await this.visible(user, reference);
-    if (t.department === to) throw new AppError('CONFLICT', `Ticket ${reference} is already with ${this.o.departments.nameOf(to)}`);
+    if (t.department === to)
+      throw new AppError('CONFLICT', `Ticket ${reference} is already with ${departmentName(this.o.departments, to)}`);
     const now = this.now();
     if (!(await this.o.tickets.changeDepartment({ reference, from: t.department, to, staffId: user.id, reason, now })))
       throw new AppError('CONFLICT', `Ticket ${reference} was changed meanwhile; reload it`);

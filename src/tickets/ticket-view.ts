@@ -1,6 +1,7 @@
 /** How a ticket is shown to staff (docs/staff-api.md, TicketView). */
 import { FINISHED, NEXT_STATUSES, TICKET_STATUS_LABELS, type Ticket } from '../core/tickets.js';
-import type { Departments } from './departments.js';
+import type { Departments } from '../dispatch/departments.js';
+import { departmentName } from './department-names.js';
 
 export const TICKET_KIND_LABELS: Record<string, string> = {
   complaint: '投诉',
@@ -14,7 +15,7 @@ const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}�
 export const isOverdue = (t: Pick<Ticket, 'dueAt' | 'status'>, now: number) => t.dueAt !== null && t.dueAt < now && !FINISHED.has(t.status);
 
 export function presentTicket(t: Ticket, departments: Departments, now: number) {
-  const dept = (id: string | null) => (id === null ? null : { id, name: departments.nameOf(id) });
+  const dept = (id: string | null) => (id === null ? null : { id, name: departmentName(departments, id) });
   return {
     reference: t.reference,
     kind: t.kind,
@@ -33,7 +34,7 @@ export function presentTicket(t: Ticket, departments: Departments, now: number) 
       score: t.predicted?.score ?? null,
       alternatives: (t.predicted?.alternatives ?? []).map((a) => ({
         id: a.department,
-        name: departments.nameOf(a.department),
+        name: departmentName(departments, a.department),
         score: a.score,
       })),
       modelVersion: t.predicted?.modelVersion ?? null,
