@@ -90,6 +90,23 @@ export function ticketRoutes(o: TicketRouteOptions) {
       });
     });
 
+    // Which departments' tickets an agent works (admin); [] puts them on the hotline's own desk (待分派).
+    app.post<{ Params: { id: string }; Body: { departments: string[] } }>(
+      '/api/staff/users/:id/departments',
+      {
+        preHandler: requireStaff(o.auth, 'admin'),
+        schema: {
+          params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } },
+          body: {
+            type: 'object',
+            required: ['departments'],
+            properties: { departments: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 64 } } },
+          },
+        },
+      },
+      async (request) => o.desk.setStaffDepartments(me(request), request.params.id, request.body.departments),
+    );
+
     type WithRef = { Params: { reference: string } };
     app.get<WithRef>('/api/staff/tickets/:reference', { ...agent, schema: { params: refParam } }, async (request) =>
       o.desk.ticket(me(request), request.params.reference),

@@ -203,6 +203,21 @@ export class TicketDesk {
     return this.ticket(user, reference);
   }
 
+  async setStaffDepartments(admin: StaffUser, staffId: string, departments: readonly string[]) {
+    for (const d of departments) this.checkDepartment(d);
+    if (!(await this.o.staff.findUser(staffId))) throw new AppError('NOT_FOUND', `No staff member ${staffId}`);
+    const unique = [...new Set(departments)];
+    await this.o.tickets.setStaffDepartments(staffId, unique);
+    await this.o.staff.audit({
+      staffId: admin.id,
+      action: 'user_departments',
+      target: staffId,
+      details: { departments: unique },
+      now: this.now(),
+    });
+    return { id: staffId, departments: await this.o.tickets.staffDepartments(staffId) };
+  }
+
   async meta(user: StaffUser) {
     return {
       departments: this.o.departments.list.map(({ id, name, handles, group }) => ({ id, name, handles, group })),

@@ -18,6 +18,8 @@ import type { CitizenOutbox } from '../../src/staff/outbox.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import type { SqliteStore } from '../../src/storage/sqlite-store.js';
 import type { SqliteStaffStore } from '../../src/storage/staff-store.js';
+import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
+import type { TicketDesk } from '../../src/tickets/ticket-desk.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -37,6 +39,9 @@ export interface TestApp {
   conversations: ConversationService;
   /** What the console's live updates hear. */
   events: StaffEvents;
+  /** Dispatch on filing and the staff's ticket desk. */
+  dispatcher: TicketDispatcher;
+  tickets: TicketDesk;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -49,6 +54,8 @@ export async function startApp(options: {
   wrapStore?: (s: SqliteStore) => SqliteStore;
   /** Another model than the shipped one (e.g. a tiny model a test retrains and swaps). */
   models?: ModelHolder;
+  /** The dispatch model and corrections (issue 13); none: every ticket waits in 待分派. */
+  dispatch?: Parameters<typeof composeApp>[0]['dispatch'];
 }): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
@@ -61,6 +68,7 @@ export async function startApp(options: {
     log: pino({ level: 'silent' }),
     clock: options.clock,
     wrapStore: options.wrapStore,
+    dispatch: options.dispatch,
     httpLogger: false,
   });
   return {
