@@ -2,7 +2,6 @@
  * The Wenzheng application as a Fastify plugin. main.ts registers it on a
  * real server; tests build the same app and inject requests.
  */
-import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
@@ -10,17 +9,21 @@ import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
 import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
 import type { AnalyticsQuery } from './core/analytics.js';
+import { AppError } from './core/errors.js';
 import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { loadHtmlPage, sendHtmlPage } from './http/html-page.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
+import { metricsRoute } from './http/metrics-route.js';
 import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
 import { type TicketRouteOptions, ticketRoutes } from './http/ticket-routes.js';
+import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
 
@@ -34,7 +37,7 @@ export interface AppDeps {
   tokens?: TokenCache;
   /** Checked by /readyz. */
   store?: ConversationStore;
-  /** Prometheus metrics, served at /metrics when given. */
+  /** Prometheus metrics, served at /metrics when given (METRICS_TOKEN or this host only). */
   metrics?: PrometheusTelemetry;
   /** The WeChat customer-service client (shared with staff replies). */
   wechatApi?: WechatApiClient;
@@ -52,10 +55,13 @@ export interface AppDeps {
   tickets?: TicketRouteOptions;
 }
 
-const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
+// Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
+const chatPage = loadHtmlPage(new URL('./channels/web/chat.html', import.meta.url));
 
 export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   registerErrorHandler(app);
+  // JSON bodies are checked as sent, without Fastify's type coercion (http/validation.ts).
+  app.setValidatorCompiler(validatorCompiler);
   // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
   await app.register(cookie);
   app.decorateRequest('staff', null);
@@ -73,11 +79,11 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     if (!model || database === false) return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database });
     return { status: 'ready', model: model.version, database };
   });
-  if (deps.metrics) {
-    const metrics = deps.metrics;
-    app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.metrics()));
-  }
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(chatPage));
+  if (deps.metrics) await app.register(metricsRoute(deps.metrics, deps.config.METRICS_TOKEN));
+  app.get('/', async (_req, reply) => {
+    if (!chatPage) throw new AppError('NOT_FOUND', 'The chat page is not installed');
+    return sendHtmlPage(reply, chatPage);
+  });
   await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE));
   if (deps.conversations) {
     await app.register(

@@ -120,7 +120,10 @@ export async function composeApp(o: {
     models: o.models,
     understand: pool ? (text, now) => pool.parse(text, now) : undefined,
     telemetry: metrics,
-    engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
+    engine: new DialogueEngine(o.behaviour, {
+      officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar),
+      emergencyDesk24h: c.EMERGENCY_DESK_24H,
+    }),
     clock,
     log: dialogueLog,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.

@@ -81,6 +81,15 @@ export const configSchema = z.object({
     .regex(/^[1-7](,[1-7])*$/, 'must be a comma-separated list of 1–7')
     .default('1,2,3,4,5')
     .transform((d) => d.split(',').map(Number)),
+  /**
+   * Staff take emergencies around the clock: an emergency outside office
+   * hours is handed to the desk at once. Off: it is filed as an urgent ticket
+   * for the first staff on duty, and the citizen is pointed to 110/119/120.
+   */
+  EMERGENCY_DESK_24H: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** A queued handoff waiting longer than this is highlighted in the console. */
   STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
   /** A handed-off conversation with no message either way for this long goes back to the assistant. */
@@ -107,6 +116,8 @@ export const configSchema = z.object({
       'must look like complaint:5,suggestion:10,callback:2,follow_up:3',
     )
     .default('complaint:5,suggestion:10,callback:2,follow_up:3'),
+  /** Bearer token a Prometheus scrape of /metrics must send; unset, /metrics answers only direct connections from this host. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   /** The dispatch model's score below which a ticket gets no department and waits in 待分派 for a person. */
@@ -132,6 +143,7 @@ const HINTS: Record<string, string> = {
   OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
   TICKET_DUE_DAYS: 'kind:working days, e.g. TICKET_DUE_DAYS=complaint:5,suggestion:10,callback:2,follow_up:3',
+  METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
   DISPATCH_MIN_SCORE: 'a score between 0 and 1, e.g. DISPATCH_MIN_SCORE=0.5',
 };

@@ -13,6 +13,8 @@ import { startApp, type TestApp } from './helpers/app.js';
 
 interface Turn {
   user: string;
+  /** Another citizen sends this message (default: the transcript's user). */
+  as?: string;
   reply?: string | string[];
   not_reply?: string | string[];
   state?: string;
@@ -27,6 +29,8 @@ interface Transcript {
   name: string;
   now?: string;
   user?: string;
+  /** Settings for this transcript's app (e.g. OFFICE_HOURS). */
+  env?: Record<string, string>;
   turns: Turn[];
   expect?: { appointments?: object[]; tickets?: object[]; handoffs?: object[] };
 }
@@ -48,7 +52,7 @@ for (const file of readdirSync(DIR)
       it(t.name, async () => {
         let now = new Date(t.now ?? '2026-11-25T10:00:00+08:00').getTime();
         const clock = () => new Date(now);
-        let running: TestApp = await startApp({ clock });
+        let running: TestApp = await startApp({ clock, env: t.env });
         const userId = t.user ?? `citizen-${Math.random().toString(36).slice(2)}`;
         try {
           for (const [i, turn] of t.turns.entries()) {
@@ -57,9 +61,13 @@ for (const file of readdirSync(DIR)
             if (turn.restart) {
               const dbFile = running.dbFile;
               await running.close();
-              running = await startApp({ clock, dbFile });
+              running = await startApp({ clock, dbFile, env: t.env });
             }
-            const res = await running.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text: turn.user } });
+            const res = await running.app.inject({
+              method: 'POST',
+              url: '/api/v1/messages',
+              payload: { userId: turn.as ?? userId, text: turn.user },
+            });
             expect(res.statusCode, where).toBe(200);
             const body = res.json();
             const said = body.replies.map((r: { text: string }) => r.text).join('\n');

@@ -103,6 +103,7 @@ export const REQUIRED_MESSAGES = [
   'handoff_anger',
   'handoff_repeated',
   'callback_offer',
+  'urgent_after_hours',
   'callback_reprompt',
   'callback_done',
   'callback_cancelled',

@@ -44,6 +44,8 @@ export type AfterAction =
   | { kind: 'done'; template: string; vars: Record<string, string> }
   | { kind: 'lookup' }
   | { kind: 'cancel_appointment' }
+  /** Ask "确认取消…吗？" only if the lookup found the citizen's own booked appointment. */
+  | { kind: 'confirm_cancel'; reference: string }
   | { kind: 'handoff' }
   | { kind: 'forwarded' }
   | { kind: 'left' }
@@ -75,6 +77,8 @@ const text = (t: string, suggestions?: string[]): Reply =>
 export interface EngineOptions {
   /** When people are at the desk; outside, escalations become callback requests. Default: always. */
   officeHours?: OfficeHours;
+  /** Staff take urgent handoffs (emergencies) around the clock, office hours or not. */
+  emergencyDesk24h?: boolean;
 }
 
 /** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
@@ -84,6 +88,7 @@ export class DialogueEngine {
   private readonly abuse: RegExp[];
   private readonly anger: RegExp[];
   private readonly hours: OfficeHours;
+  private readonly emergencyDesk24h: boolean;
 
   constructor(
     private readonly b: Behaviour,
@@ -92,6 +97,7 @@ export class DialogueEngine {
     this.abuse = b.dialogue.escalation.abuse_patterns.map((p) => new RegExp(p, 'u'));
     this.anger = b.dialogue.escalation.anger_patterns.map((p) => new RegExp(p, 'u'));
     this.hours = options.officeHours ?? ALWAYS_OPEN;
+    this.emergencyDesk24h = options.emergencyDesk24h ?? false;
   }
 
   private msg(key: string, vars: Record<string, string> = {}): string {
@@ -242,12 +248,54 @@ export class DialogueEngine {
     now: Date,
   ): StepResult {
     const summary = parse.text.slice(0, 200);
-    if (!this.hours.isOpen(now)) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
+    const staffed = this.hours.isOpen(now) || (priority === 'urgent' && this.emergencyDesk24h);
+    if (!staffed && priority === 'urgent') return this.urgentAfterHours(state, replies, reason, summary, parse, now);
+    if (!staffed) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
     return {
       state: { ...state, status: 'handoff', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
       replies,
       actions: [{ type: 'request_handoff', reason, priority, summary }],
       after: [{ kind: 'handoff' }],
+      events: [],
+      outcome: 'escalation',
+    };
+  }
+
+  /**
+   * An emergency with nobody at the desk: a callback form would tell someone
+   * whose kitchen is on fire to type a phone number and wait for morning.
+   * The emergency numbers (already said first) are the help; the citizen is
+   * told plainly that nobody is online, and an urgent ticket is filed for
+   * the first staff on duty without asking for anything more.
+   */
+  private urgentAfterHours(
+    state: ConversationState,
+    replies: Reply[],
+    reason: string,
+    summary: string,
+    parse: Parse,
+    now: Date,
+  ): StepResult {
+    const phone = parse.entities.find((e) => e.type === 'phone' && e.kind !== 'hotline')?.value ?? null;
+    return {
+      state: { ...state, status: 'idle', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
+      replies,
+      actions: [
+        {
+          type: 'create_ticket',
+          kind: 'callback',
+          description: `【紧急·非工作时间·${reasonLabel(reason)}】${summary}`,
+          location: null,
+          phone,
+        },
+      ],
+      after: [
+        {
+          kind: 'done',
+          template: this.msg('urgent_after_hours'),
+          vars: { hours: this.hours.describe(), next: this.hours.nextOpening(now) },
+        },
+      ],
       events: [],
       outcome: 'escalation',
     };
@@ -323,12 +371,21 @@ export class DialogueEngine {
       const form: FormState = { intent: 'appointment_cancel', slots: {}, pending: 'reference', attempts: {}, confirming: false };
       return this.result({ ...state, status: 'form', form }, [text('请提供要取消的预约号，例如 A20261125-0001。')], 'slot_prompt');
     }
-    const form: FormState = { intent: 'appointment_cancel', slots: { reference: ref }, pending: null, attempts: {}, confirming: true };
-    return this.result(
-      { ...state, status: 'form', form },
-      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“取消”则保留预约。`)],
-      'confirm',
-    );
+    return this.confirmCancel(state, ref);
+  }
+
+  /**
+   * Whose appointment it is is checked before asking "确认取消…吗？": a
+   * stranger hears at once that it is not theirs, and nothing about it
+   * (results.ts asks for the confirmation only when the lookup found it).
+   */
+  private confirmCancel(state: ConversationState, reference: string): StepResult {
+    const form: FormState = { intent: 'appointment_cancel', slots: { reference }, pending: null, attempts: {}, confirming: true };
+    return {
+      ...this.result({ ...state, status: 'form', form }, [], 'confirm'),
+      actions: [{ type: 'lookup_reference', reference }],
+      after: [{ kind: 'confirm_cancel', reference }],
+    };
   }
 
   private startForm(state: ConversationState, def: IntentDef, formDef: FormDef, parse: Parse, now: Date): StepResult {
@@ -491,13 +548,14 @@ export class DialogueEngine {
       if (isCancel(parse) && !ref)
         return this.result({ ...state, status: 'idle', form: null }, [text('好的，没有取消任何预约。')], 'cancelled');
       if (!ref) return this.result(state, [text('没有识别出预约号，预约号以 A 开头，例如 A20261125-0001。')], 'slot_prompt');
-      return this.result(
-        { ...state, form: { ...form, slots: { reference: ref.value }, confirming: true } },
-        [text(`确认取消预约 ${ref.value} 吗？确认请回复“是”。`)],
-        'confirm',
-      );
+      return this.confirmCancel(state, ref.value);
     }
-    if (isAffirm(parse)) {
+    // 取消预约 A…-0001 again at "确认取消…吗？" repeats the request: a yes. Another number starts over with it.
+    const named = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
+    if (isAppointmentCancel(parse) && named && named !== form.slots.reference) {
+      return this.startCancelAppointment({ ...state, status: 'idle', form: null }, parse);
+    }
+    if (isAffirm(parse) || isAppointmentCancel(parse)) {
       const reference = form.slots.reference as string;
       return {
         state: { ...state, status: 'idle', form: null },

@@ -15,6 +15,7 @@ const MESSAGE_VARS: Record<string, string[]> = {
   handoff_queued: ['position', 'wait'],
   handoff_waiting: ['position', 'wait'],
   callback_offer: ['hours', 'next'],
+  urgent_after_hours: ['hours', 'next', 'reference'],
   callback_done: ['reference', 'next', 'phone'],
   rating_thanks: ['label'],
   rating_follow_up: ['label', 'reference'],

@@ -19,6 +19,7 @@ import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
+import { MAX_CURSOR } from './validation.js';
 
 const MAX_REPLY = 2000;
 
@@ -165,7 +166,7 @@ export function staffRoutes(o: StaffRouteOptions) {
           params: {
             type: 'object',
             required: ['id', 'messageId'],
-            properties: { id: text(64), messageId: { type: 'integer', minimum: 1 } },
+            properties: { id: text(64), messageId: { type: 'integer', minimum: 1, maximum: MAX_CURSOR } },
           },
         },
       },
@@ -189,7 +190,7 @@ export function staffRoutes(o: StaffRouteOptions) {
       '/api/staff/canned/:id',
       {
         preHandler: guard('admin'),
-        schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } },
+        schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: MAX_CURSOR } } } },
       },
       async (request, reply) => {
         if (!(await o.staff.deleteCannedReply(request.params.id))) throw new AppError('NOT_FOUND');
