@@ -17,7 +17,7 @@ export function decideDepartment(model: NluModel, text: string, minScore: number
   const parse = model.classify(text);
   // NLP.js's None class (no known feature, or none that points anywhere) is no department;
   // nor is one the model knows but the list no longer has.
-  const ranked = parse.alternatives.filter((a) => a.intent !== OUT_OF_SCOPE && departments.has(a.intent));
+  const ranked = parse.alternatives.filter((a) => a.intent !== OUT_OF_SCOPE && a.score > 0 && departments.has(a.intent));
   const alternatives = ranked.slice(0, ALTERNATIVES).map((a) => ({ department: a.intent, score: a.score }));
   const best = alternatives[0];
   // When None ranks first the message names no department: 待分派, whatever the runner-up scored.

@@ -3,6 +3,7 @@
  * dictionary:
  *
  *   departments/<department id>.yaml     a list of citizen messages that department must handle
+ *   departments/None.yaml                messages that name no department's matter (待分派)
  *   departments/test/*.jsonl             the held-out split, {"text", "department"}, written
  *                                        by someone who never saw the training lines
  *   departments/reviewed/<id>.jsonl      staff corrections of a ticket's department
@@ -19,6 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
+import { OUT_OF_SCOPE } from '../core/parse.js';
 import type { Corpus, LabelledText } from '../nlu/corpus.js';
 import { parseCorrections } from '../nlu/corrections.js';
 import { parseTerms } from '../nlu/jieba-segmenter.js';
@@ -95,7 +97,8 @@ export function loadDepartmentCorpus(corpusDir: string, departments: Departments
   for (const name of listFiles(dir, /\.ya?ml$/)) {
     const file = path.join(dir, name);
     const id = name.replace(/\.ya?ml$/, '');
-    departments.require(id, `${file} (a corpus file is named for its department)`);
+    // None.yaml: messages that name no department's matter, which stay in 待分派.
+    if (id !== OUT_OF_SCOPE) departments.require(id, `${file} (a corpus file is named for its department, or None)`);
     train.push(...parseDepartmentYaml(read(file), file, id));
   }
   if (train.length === 0) fail(`${dir}: no training messages found in <department id>.yaml files`);
