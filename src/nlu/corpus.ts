@@ -113,7 +113,8 @@ export function loadCorpus(dir: string): Corpus {
     return text;
   };
   const train = sorted(path.join(dir, 'train'), /\.ya?ml$/).flatMap((f) => parseCorpusYaml(read(f), f));
-  const test = sorted(path.join(dir, 'test'), /\.jsonl$/).flatMap((f) => parseJsonl(read(f), f));
+  // multiturn.jsonl (whole conversations, scored by the follow-up evaluation) is not a single-message test line file.
+  const test = sorted(path.join(dir, 'test'), /^(?!multiturn\b).*\.jsonl$/).flatMap((f) => parseJsonl(read(f), f));
   const termsFile = path.join(dir, 'dict', 'gov-terms.txt');
   const correctionsFile = path.join(dir, 'dict', 'corrections.tsv');
   const templatesFile = path.join(dir, 'augment', 'out-of-scope-templates.yaml');
