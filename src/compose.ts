@@ -13,7 +13,8 @@ import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
-import type { ModelHolder } from './nlu/model-holder.js';
+import { composeDispatch, type Dispatch } from './dispatch/compose-dispatch.js';
+import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
@@ -45,6 +46,8 @@ export interface Composed {
   events: StaffEvents;
   /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
   outbox: CitizenOutbox;
+  /** 派单: the department list, the dispatch classifier and staff corrections. */
+  dispatch: Dispatch;
   server: FastifyInstance;
 }
 
@@ -59,6 +62,8 @@ export async function composeApp(o: {
   config: Config;
   db: Db;
   models: ModelHolder;
+  /** The dispatch model (main.ts loads it; without it every ticket waits in 待分派). */
+  dispatchModels?: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
@@ -75,6 +80,7 @@ export async function composeApp(o: {
   const metrics = new PrometheusTelemetry(store);
   const events = new StaffEvents();
   const modelStore = new ModelStore(c.modelsDir);
+  const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
   const pool =
     c.PARSE_THREADS > 0
       ? new ParsePool({
@@ -206,5 +212,5 @@ export async function composeApp(o: {
     await pool?.close();
     await threadedAnalytics?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, server };
 }

@@ -237,4 +237,9 @@ export const MIGRATIONS: readonly string[] = [
   -- answered "success", also after a restart (src/channels/wechat-oa/webhook.ts).
   ALTER TABLE deliveries ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Two kinds of model are versioned and promoted the same way: the intent
+  -- model and the dispatch (派单) model. Each kind has its own active version.
+  ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
+  `,
 ];
