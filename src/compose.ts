@@ -14,7 +14,8 @@ import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
-import type { ModelHolder } from './nlu/model-holder.js';
+import { composeDispatch, type Dispatch } from './dispatch/compose-dispatch.js';
+import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
@@ -54,6 +55,8 @@ export interface Composed {
   /** Ticket work (issue 13): dispatch on filing, and the staff's ticket desk. */
   dispatcher: TicketDispatcher;
   tickets: TicketDesk;
+  /** 派单: the department list, the dispatch classifier and staff corrections. */
+  dispatch: Dispatch;
   server: FastifyInstance;
 }
 
@@ -68,6 +71,8 @@ export async function composeApp(o: {
   config: Config;
   db: Db;
   models: ModelHolder;
+  /** The dispatch model (main.ts loads it; without it every ticket waits in 待分派). */
+  dispatchModels?: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
@@ -75,11 +80,8 @@ export async function composeApp(o: {
   wrapStore?: (store: SqliteStore) => SqliteStore;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
-  /**
-   * The dispatch model and where staff corrections go, read at each use so a
-   * retrained model swaps in. Without a model every ticket waits in 待分派.
-   */
-  dispatch?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
+  /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
+  dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -89,6 +91,7 @@ export async function composeApp(o: {
   const metrics = new PrometheusTelemetry(store);
   const events = new StaffEvents();
   const modelStore = new ModelStore(c.modelsDir);
+  const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
   const pool =
     c.PARSE_THREADS > 0
       ? new ParsePool({
@@ -101,11 +104,12 @@ export async function composeApp(o: {
   if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
-  const departments = o.behaviour.departments;
+  const departments = dispatch.departments;
   const ticketStore = new SqliteTicketStore(o.db);
   const dispatcher = new TicketDispatcher({
     tickets: ticketStore,
-    classifier: o.dispatch?.classifier ?? (() => null),
+    // No dispatch model yet (none trained, none loaded): null, and the ticket waits in 待分派 as such.
+    classifier: o.dispatchWith?.classifier ?? (() => (dispatch.models.current ? dispatch.classifier : null)),
     departments,
     dueDays: parseDueDays(c.TICKET_DUE_DAYS, { complaint: 5, suggestion: 10, callback: 2, follow_up: 3 }),
     officeDays: c.OFFICE_DAYS,
@@ -172,7 +176,7 @@ export async function composeApp(o: {
     tickets: ticketStore,
     staff,
     departments,
-    corrections: o.dispatch?.corrections ?? (() => null),
+    corrections: o.dispatchWith?.corrections ?? (() => dispatch.corrections),
     notice: new CitizenNotice({
       tickets: ticketStore,
       staff,
@@ -262,5 +266,5 @@ export async function composeApp(o: {
     await pool?.close();
     await threadedAnalytics?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, dispatcher, tickets, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, dispatcher, tickets, server };
 }

@@ -76,6 +76,11 @@ export function parseDepartmentJsonl(source: string, file: string, departments: 
   return out;
 }
 
+/** Whether the corpus has a dispatch part at all. */
+export function hasDepartmentCorpus(corpusDir: string): boolean {
+  return existsSync(path.join(corpusDir, DEPARTMENTS_CORPUS));
+}
+
 const listFiles = (dir: string, ext: RegExp) =>
   existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })

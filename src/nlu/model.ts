@@ -3,6 +3,7 @@
  * normalise → correct → segment → features → classify → threshold → entities.
  */
 import type { Entity } from '../core/entities.js';
+import type { ModelKind } from '../core/model-registry.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { IntentClassifier, Segmenter } from '../core/ports.js';
 import type { CorrectionTable } from './corrections.js';
@@ -14,8 +15,7 @@ import { normalise } from './normalise.js';
 
 export type ConfidenceSignal = 'share' | 'activation';
 
-/** What a model classifies: a message's intent, or (派单) the department that must handle it. */
-export type ModelKind = 'intent' | 'department';
+export type { ModelKind } from '../core/model-registry.js';
 
 export interface ModelManifest {
   format: 1;

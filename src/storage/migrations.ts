@@ -238,6 +238,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
   `,
   `
+  -- Two kinds of model are versioned and promoted the same way: the intent
+  -- model and the dispatch (派单) model. Each kind has its own active version.
+  ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
+  `,
+  `
   -- Tickets reach a department and citizens hear back (issue 13). The table
   -- is rebuilt because SQLite cannot widen a CHECK: a ticket may now be
   -- returned (退回). department is who handles it now (NULL: the 待分派

@@ -1,14 +1,17 @@
 /**
  * Dispatch with the real department model, end to end over HTTP: the model
- * is trained from corpus/departments/ (as `npm run train:dispatch` does) and
- * served through HeldDepartmentClassifier with DISPATCH_MIN_SCORE; citizens
- * complain through the web chat; staff read the tickets through the staff
+ * is trained from corpus/departments/ (as a first start does) and served
+ * the way main.ts serves it (composeApp's dispatchModels: the held model at
+ * DISPATCH_MIN_SCORE, corrections into a copy of the corpus); citizens
+ * complain through the web chat; staff work the tickets through the staff
  * API. The complaints below are written for this test (not corpus lines).
  */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { HeldDepartmentClassifier } from '../../src/dispatch/department-classifier.js';
 import { dispatchKind } from '../../src/dispatch/dispatch-kind-from-config.js';
 import { trainingSet } from '../../src/nlu/corpus.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
@@ -21,10 +24,11 @@ let t: TestApp;
 let base: string;
 let boss: HttpStaff;
 let housingAgent: HttpStaff;
+const corpusDir = path.join(mkdtempSync(path.join(tmpdir(), 'wz-dispatch-e2e-')), 'corpus');
 
 beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const { departments, kind } = dispatchKind(config);
+  const { kind } = dispatchKind(config);
   const corpus = kind.loadCorpus(config.CORPUS_DIR);
   const { model } = await trainModel({
     kind: kind.kind,
@@ -34,8 +38,9 @@ beforeAll(async () => {
     corrections: corpus.corrections,
     corpusHash: corpus.hash,
   });
-  const classifier = new HeldDepartmentClassifier(new ModelHolder(model), departments, config.DISPATCH_MIN_SCORE);
-  t = await startApp({ clock: () => new Date(), dispatch: { classifier: () => classifier, corrections: () => null } });
+  // Corrections are appended to the corpus: a copy, so the test leaves the shipped one alone.
+  cpSync(config.CORPUS_DIR, corpusDir, { recursive: true });
+  t = await startApp({ clock: () => new Date(), env: { CORPUS_DIR: corpusDir }, dispatchModels: new ModelHolder(model) });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   await addStaffUser(t.staff, { name: 'boss', role: 'admin', password: 'admin-password-2026' });
@@ -76,13 +81,25 @@ describe('dispatch with the real department model', () => {
     expect(ticket.dispatch.modelVersion).toMatch(/^\d{8}-\d{6}-/);
   });
 
-  it('leaves a complaint that names no department’s matter in 待分派', async () => {
+  it('leaves a complaint that names no department’s matter in 待分派; staff dispatch it, and that becomes training data', async () => {
     const { reference, ticket } = await complain('c-vague', '我要投诉这件事一直没人管，太让人失望了');
     expect(ticket.department).toBeNull();
     expect(ticket.dispatch.predicted).toBeNull();
     expect(ticket.dispatch.score).toBeLessThan(0.5);
     const queue = (await boss.get('/api/staff/tickets?department=unassigned')).body.tickets.map((x: { reference: string }) => x.reference);
     expect(queue).toContain(reference);
+
+    const res = await boss.post(`/api/staff/tickets/${reference}/department`, {
+      department: 'civil_affairs',
+      reason: '居委会不作为，归民政',
+    });
+    expect(res.body).toMatchObject({ correctionRecorded: true, ticket: { department: { id: 'civil_affairs' }, departmentBy: 'staff' } });
+    const written = readFileSync(path.join(corpusDir, 'departments', 'reviewed', 'civil_affairs.jsonl'), 'utf8');
+    expect(written).toContain('我要投诉这件事一直没人管');
+    const unknown = await boss.post(`/api/staff/tickets/${reference}/department`, { department: 'weather_bureau', reason: '试试' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_DEPARTMENT' });
+    expect(unknown.body.error.message).toContain('weather_bureau');
   });
 
   it('lets the housing agent work the housing ticket and nothing else, and the citizen hears the result', async () => {

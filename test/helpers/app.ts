@@ -54,8 +54,10 @@ export async function startApp(options: {
   wrapStore?: (s: SqliteStore) => SqliteStore;
   /** Another model than the shipped one (e.g. a tiny model a test retrains and swaps). */
   models?: ModelHolder;
-  /** The dispatch model and corrections (issue 13); none: every ticket waits in 待分派. */
-  dispatch?: Parameters<typeof composeApp>[0]['dispatch'];
+  /** A stand-in dispatch classifier and corrections (tests about tickets, not the model). */
+  dispatch?: Parameters<typeof composeApp>[0]['dispatchWith'];
+  /** The real dispatch model (tests of dispatch itself); none: every ticket waits in 待分派. */
+  dispatchModels?: ModelHolder;
 }): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
   const db = openDatabase(dbFile);
@@ -68,7 +70,8 @@ export async function startApp(options: {
     log: pino({ level: 'silent' }),
     clock: options.clock,
     wrapStore: options.wrapStore,
-    dispatch: options.dispatch,
+    dispatchWith: options.dispatch,
+    dispatchModels: options.dispatchModels,
     httpLogger: false,
   });
   return {
