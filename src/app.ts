@@ -53,6 +53,8 @@ export interface AppDeps {
   analytics?: AnalyticsQuery;
   /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
   tickets?: TicketRouteOptions;
+  /** Department names, for the dashboard's ticket panel. */
+  departmentName?: (id: string | null) => string;
 }
 
 // Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
@@ -99,7 +101,15 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     await app.register(staffRoutes(deps.staff));
     if (deps.analytics) {
       const lowConfidence = deps.config.REVIEW_LOW_CONFIDENCE;
-      await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock, lowConfidence }));
+      await app.register(
+        analyticsRoutes({
+          auth: deps.staff.auth,
+          analytics: deps.analytics,
+          clock: deps.staff.clock,
+          lowConfidence,
+          departmentName: deps.departmentName,
+        }),
+      );
     }
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));

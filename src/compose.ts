@@ -39,6 +39,7 @@ import { SqliteStore } from './storage/sqlite-store.js';
 import { SqliteStaffStore } from './storage/staff-store.js';
 import { SqliteTicketStore } from './storage/ticket-store.js';
 import { CitizenNotice } from './tickets/citizen-notice.js';
+import { departmentName } from './tickets/department-names.js';
 import { TicketDispatcher } from './tickets/dispatcher.js';
 import { parseDueDays } from './tickets/due-dates.js';
 import { TicketDesk } from './tickets/ticket-desk.js';
@@ -243,6 +244,7 @@ export async function composeApp(o: {
       review: { auth, review },
       modelAdmin: { auth, models: modelDesk, staff, clock },
       tickets: { auth, desk: tickets },
+      departmentName: (id) => departmentName(departments, id),
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );

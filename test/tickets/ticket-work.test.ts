@@ -275,6 +275,31 @@ describe('the lifecycle and the citizen hearing back', () => {
   });
 });
 
+describe('the dashboard', () => {
+  it('counts tickets by department, time to result, overdue, and how they were dispatched', async () => {
+    const boss = await staffMember(t, 'boss', 'admin');
+    const kept = await complain('d-1', '我要投诉饭店油烟扰民');
+    const corrected = await complain('d-2', '我要投诉小区物业乱收费');
+    const manual = await complain('d-3', '我要投诉这件事没人管');
+    await boss.post(`/api/staff/tickets/${corrected}/department`, { department: 'market_supervision', reason: '乱收费归市场监管' });
+    await boss.post(`/api/staff/tickets/${manual}/department`, { department: 'civil_affairs', reason: '居委会' });
+    now += 2 * 86_400_000;
+    await boss.post(`/api/staff/tickets/${kept}/status`, { status: 'resolved', text: '已责令整改，加装油烟净化器。' });
+    now = Date.parse('2026-12-10T10:00:00+08:00');
+    const page = (await boss.get('/console/dashboard?from=2026-11-25&to=2026-11-30')).body;
+    expect(page).toContain('工单办理（3 件）');
+    expect(page).toMatch(
+      /<td>区城市管理行政执法局（城管执法）<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">0<\/td><td class="num">2\.0 天<\/td>/,
+    );
+    expect(page).toMatch(
+      /<td>区市场监督管理局<\/td><td class="num">1<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">0<\/td><td class="num">1<\/td>/,
+    );
+    expect(page).toContain(
+      '模型派单并保持 1 件（50.0%），人工改派模型结果 1 件（50.0%），待分派后人工派单 1 件，仍待分派 0 件。超期未办结 2 件。',
+    );
+  });
+});
+
 describe('due dates and overdue tickets', () => {
   it('gives a complaint 5 working days, flags it overdue after, and counts it on /metrics', async () => {
     const boss = await staffMember(t, 'boss', 'admin');
