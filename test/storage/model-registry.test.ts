@@ -83,4 +83,22 @@ describe('the model registry', () => {
   it('refuses to promote a version it has not recorded', async () => {
     await expect(registry().promote('nope', { by: 'li', at: 1, reason: null }, () => {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('keeps one active version per model kind: promoting a dispatch model leaves the intent model active', async () => {
+    const db = openDatabase(':memory:');
+    const intents = new SqliteModelRegistry(db);
+    const dispatch = new SqliteModelRegistry(db, 'department');
+    await intents.record(entry('i1', 1000));
+    await dispatch.record(entry('d1', 1100));
+    await dispatch.record(entry('d2', 1200));
+    await intents.promote('i1', { by: 'li', at: 1500, reason: null }, () => {});
+    await dispatch.promote('d1', { by: 'li', at: 1600, reason: null }, () => {});
+    await dispatch.promote('d2', { by: 'wang', at: 1700, reason: null }, () => {});
+    expect((await intents.active())?.version).toBe('i1');
+    expect((await dispatch.active())?.version).toBe('d2');
+    expect((await dispatch.find('d1'))?.status).toBe('retired');
+    expect((await intents.list()).map((r) => r.version)).toEqual(['i1']);
+    expect(await intents.find('d2')).toBeNull();
+    await expect(intents.promote('d2', { by: 'li', at: 1800, reason: null }, () => {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });
