@@ -1,5 +1,6 @@
 /**
- * Wires the running parts around one database and one model holder: stores,
+ * Wires the running parts around one storage (SQLite or PostgreSQL, see
+ * storage/open-storage.ts) and one model holder: stores,
  * metrics, dialogue engine, conversation service, the staff desk and the
  * HTTP server. The product (main.ts), the benchmark server and the tests all
  * assemble the app here, so a benchmark or test measures what production runs.
@@ -10,6 +11,7 @@ import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
 import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
+import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
@@ -29,35 +31,23 @@ import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
-import { SqliteAnalyticsStore } from './storage/analytics-store.js';
-import { ThreadedAnalytics } from './storage/analytics-thread.js';
-import { SqliteModelRegistry } from './storage/model-registry.js';
-import { SqlitePrivacyStore } from './storage/privacy-store.js';
-import { SqliteReviewStore } from './storage/review-store.js';
-import { checkpointInBackground, type Db } from './storage/sqlite.js';
-import { SqliteStore } from './storage/sqlite-store.js';
-import { SqliteStaffStore } from './storage/staff-store.js';
-import { SqliteTicketStore } from './storage/ticket-store.js';
-import { CitizenNotice } from './tickets/citizen-notice.js';
+import type { ConversationRecords, Storage } from './storage/storage.js';
+import { composeTickets, type TicketWork } from './tickets/compose-tickets.js';
 import { departmentName } from './tickets/department-names.js';
-import { TicketDispatcher } from './tickets/dispatcher.js';
-import { parseDueDays } from './tickets/due-dates.js';
-import { TicketDesk } from './tickets/ticket-desk.js';
 
 export interface Composed {
-  store: SqliteStore;
-  staff: SqliteStaffStore;
+  store: ConversationRecords;
+  staff: StaffStore;
   metrics: PrometheusTelemetry;
   conversations: ConversationService;
   desk: StaffDesk;
   events: StaffEvents;
   /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
   outbox: CitizenOutbox;
-  /** Ticket work (issue 13): dispatch on filing, and the staff's ticket desk. */
-  dispatcher: TicketDispatcher;
-  tickets: TicketDesk;
   /** 派单: the department list, the dispatch classifier and staff corrections. */
   dispatch: Dispatch;
+  /** Ticket work (issue 13): dispatch on filing and the staff's ticket desk; absent where the storage has no ticket store. */
+  tickets?: TicketWork;
   server: FastifyInstance;
 }
 
@@ -70,7 +60,8 @@ const STAFF_EVENT: Partial<Record<string, StaffEvent['type']>> = {
 
 export async function composeApp(o: {
   config: Config;
-  db: Db;
+  /** Opened (and closed) by the caller: openStorage(config, { serving: true }). */
+  storage: Storage;
   models: ModelHolder;
   /** The dispatch model (main.ts loads it; without it every ticket waits in 待分派). */
   dispatchModels?: ModelHolder;
@@ -78,7 +69,7 @@ export async function composeApp(o: {
   log: Logger;
   clock?: () => Date;
   /** Lets tests interpose on the store (e.g. slow commits). */
-  wrapStore?: (store: SqliteStore) => SqliteStore;
+  wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
   /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
@@ -86,10 +77,11 @@ export async function composeApp(o: {
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
-  const plain = new SqliteStore(o.db);
+  const plain = o.storage.conversations;
   const store = o.wrapStore ? o.wrapStore(plain) : plain;
-  const staff = new SqliteStaffStore(o.db);
+  const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
+  if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
   const events = new StaffEvents();
   const modelStore = new ModelStore(c.modelsDir);
   const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
@@ -105,20 +97,7 @@ export async function composeApp(o: {
   if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
-  const departments = dispatch.departments;
-  const ticketStore = new SqliteTicketStore(o.db);
-  const dispatcher = new TicketDispatcher({
-    tickets: ticketStore,
-    // No dispatch model yet (none trained, none loaded): null, and the ticket waits in 待分派 as such.
-    classifier: o.dispatchWith?.classifier ?? (() => (dispatch.models.current ? dispatch.classifier : null)),
-    departments,
-    dueDays: parseDueDays(c.TICKET_DUE_DAYS, { complaint: 5, suggestion: 10, callback: 2, follow_up: 3 }),
-    officeDays: c.OFFICE_DAYS,
-    calendar: o.behaviour.calendar,
-    clock,
-    log: o.log.child({ module: 'dispatch' }),
-  });
-  metrics.tickets(() => ticketStore.counts(clock().getTime()));
+  let ticketWork: TicketWork | undefined;
   const dialogueLog = o.log.child({ module: 'dialogue' });
   const conversations = new ConversationService({
     store,
@@ -139,15 +118,13 @@ export async function composeApp(o: {
     onEvents: (happened) => {
       for (const e of happened) {
         // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
-        if (e.type === 'ticket.created') void dispatcher.dispatch(e.id);
+        if (e.type === 'ticket.created') void ticketWork?.dispatcher.dispatch(e.id);
         const type = STAFF_EVENT[e.type];
         if (type) events.publish({ type, handoffId: e.id });
       }
     },
   });
-  // Long-range reads on their own thread and connection, off the serving event loop.
-  const threadedAnalytics = o.db.memory ? undefined : new ThreadedAnalytics(o.db.name);
-  const analytics = threadedAnalytics ?? new SqliteAnalyticsStore(o.db);
+  const analytics = o.storage.analytics;
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
@@ -168,27 +145,23 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;
-  // A handoff that became a callback ticket (WeChat window closed) is dispatched like any other.
-  events.subscribe((e) => {
-    if (e.type !== 'handoff.callback') return;
-    void staff.handoff(e.handoffId).then((h) => (h?.callbackReference ? dispatcher.dispatch(h.callbackReference) : undefined));
-  });
-  const tickets = new TicketDesk({
-    tickets: ticketStore,
-    staff,
-    departments,
-    corrections: o.dispatchWith?.corrections ?? (() => dispatch.corrections),
-    notice: new CitizenNotice({
-      tickets: ticketStore,
+  if (o.storage.tickets)
+    ticketWork = composeTickets({
+      config: c,
+      tickets: o.storage.tickets,
       staff,
       outbox,
-      departments,
+      events,
+      departments: dispatch.departments,
+      // No dispatch model yet (none trained, none loaded): null, and the ticket waits in 待分派 as such.
+      classifier: o.dispatchWith?.classifier ?? (() => (dispatch.models.current ? dispatch.classifier : null)),
+      corrections: o.dispatchWith?.corrections ?? (() => dispatch.corrections),
+      calendar: o.behaviour.calendar,
       messages: o.behaviour.dialogue.messages,
-      log: o.log.child({ module: 'tickets' }),
-    }),
-    clock,
-    log: o.log.child({ module: 'tickets' }),
-  });
+      metrics,
+      clock,
+      log: o.log,
+    });
   const auth = new StaffAuth({
     store: staff,
     clock,
@@ -198,7 +171,7 @@ export async function composeApp(o: {
   });
   // Labels go to the corpus the server was configured with (CORPUS_DIR), versioned with it.
   const review = new ReviewService({
-    store: new SqliteReviewStore(o.db),
+    store: o.storage.review,
     corpus: new ReviewCorpus(c.CORPUS_DIR),
     knownIntents: () => pickableIntents(o.models.current?.manifest.intents ?? []),
     modelVersion: () => o.models.version,
@@ -207,7 +180,7 @@ export async function composeApp(o: {
     lowConfidence: c.REVIEW_LOW_CONFIDENCE,
   });
   const modelDesk = new ModelDesk({
-    registry: new SqliteModelRegistry(o.db),
+    registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
     staff,
@@ -223,6 +196,7 @@ export async function composeApp(o: {
       behaviour: o.behaviour,
       tokens: store,
       store,
+      storage: o.storage,
       metrics,
       wechatApi,
       citizenInbox: async (userId, after) => {
@@ -243,30 +217,26 @@ export async function composeApp(o: {
       },
       review: { auth, review },
       modelAdmin: { auth, models: modelDesk, staff, clock },
-      tickets: { auth, desk: tickets },
-      departmentName: (id) => departmentName(departments, id),
+      tickets: ticketWork ? { auth, desk: ticketWork.desk } : undefined,
+      departmentName: (id) => departmentName(dispatch.departments, id),
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
   desk.start();
-  dispatcher.start();
+  ticketWork?.dispatcher.start();
   const retention = new RetentionJob({
-    store: new SqlitePrivacyStore(o.db),
+    store: o.storage.privacy,
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
   retention.start();
-  // WAL checkpoints run on a worker thread, off the path of every message.
-  const checkpoints = checkpointInBackground(o.db);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
-    dispatcher.stop();
+    ticketWork?.dispatcher.stop();
     retention.stop();
-    await checkpoints.stop();
     await pool?.close();
-    await threadedAnalytics?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, dispatcher, tickets, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, tickets: ticketWork, server };
 }

@@ -18,12 +18,16 @@ import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { answerFrom } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
+import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './follow-up.js';
 import {
   isAffirm,
   isAppointmentCancel,
+  isBareNumber,
   isCancel,
   isDeny,
   isExplicitCancel,
+  isGoodbyeNumber,
+  isHotlineNumber,
   isQuestion,
   isReferenceQuestion,
   readRating,
@@ -31,6 +35,7 @@ import {
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
+import { messageTopicUse, nextTopic } from './topic-memory.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
@@ -69,6 +74,8 @@ export interface StepResult {
     | 'cancelled'
     | 'handoff_forwarded'
     | 'rated';
+  /** The topic and aspect the turn was read with (follow-ups, issue 14); set by step. */
+  topic?: TopicUse;
 }
 
 const text = (t: string, suggestions?: string[]): Reply =>
@@ -125,9 +132,12 @@ export class DialogueEngine {
     // Repeated questions: the same words again and again mean the answers are not helping.
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
     const r = this.decide({ ...state, repeats }, parse, now);
+    const use = r.topic ?? messageTopicUse(this.b, parse, r.state, r.outcome);
+    const topic = nextTopic(this.b, liveTopic(this.b, state, now), parse, r, use, now);
     return {
       ...r,
-      state: { ...r.state, lastText: parse.normalised, repeats },
+      topic: use,
+      state: { ...r.state, lastText: parse.normalised, repeats, topic },
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
@@ -161,8 +171,32 @@ export class DialogueEngine {
     if (state.humanOffered && isAffirm(parse)) {
       return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse, now);
     }
+    const followUp = resolveFollowUp(this.b, state, parse, now);
+    if (followUp) return this.followUp(state, followUp);
     if (state.form) return this.continueForm(state, state.form, parse, now);
     return this.route(state, parse, now);
+  }
+
+  /** A follow-up question's reply (see follow-up.ts for when a message is one). */
+  private followUp(state: ConversationState, move: FollowUpMove): StepResult {
+    const topic = move.use;
+    const settled: ConversationState = { ...state, humanOffered: false, misunderstood: 0, lastIntent: topic.topic };
+    if (move.kind === 'book') {
+      const def = this.intent('appointment') as IntentDef;
+      const form: FormState = { intent: def.id, slots: { service: move.service }, pending: null, attempts: {}, confirming: false };
+      return { ...this.advance({ ...settled, status: 'form', form }, def, def.form as FormDef), topic };
+    }
+    if (move.kind === 'ask') return { ...this.result(state, [text(move.text)], 'fallback'), topic };
+    if (move.kind === 'resume' && state.form) {
+      const form = state.form;
+      const formDef = this.intent(form.intent)?.form as FormDef;
+      const prompt = form.confirming ? this.confirmText(form, formDef) : (formDef.slots.find((s) => s.name === form.pending)?.prompt ?? '');
+      const back = text(this.msg('resume_after_digression', { form: formDef.name, prompt }));
+      return { ...this.result(state, [text(move.text), back], 'answer'), topic };
+    }
+    const closed = move.kind === 'answer' && move.closeForm ? { status: 'idle' as const, form: null } : {};
+    const suggestions = move.kind === 'answer' ? move.suggestions : undefined;
+    return { ...this.result({ ...settled, ...closed }, [text(move.text, suggestions)], 'answer'), topic };
   }
 
   private route(state: ConversationState, parse: Parse, now: Date): StepResult {
@@ -173,6 +207,19 @@ export class DialogueEngine {
       return this.startForm({ ...base, misunderstood: 0, lastIntent: 'progress_query' }, progress, progress.form, parse, now);
     }
     if (parse.intent === 'cancel') return this.result({ ...base, misunderstood: 0 }, [text(this.msg('nothing_to_cancel'))], 'answer');
+    // Yes, no and goodbye mean something only when there is something to
+    // confirm or end (forms and offers are handled before this point).
+    if (isHotlineNumber(parse)) return this.result({ ...base, misunderstood: 0 }, [text(this.msg('hotline_number'))], 'answer');
+    const goodbye = this.intent('goodbye');
+    if (isGoodbyeNumber(parse) && goodbye)
+      return this.result({ ...base, misunderstood: 0 }, [text(goodbye.answer, goodbye.follow_ups)], 'answer');
+    if (isBareNumber(parse) && CHAT.has(parse.intent)) {
+      return this.fallback(state, { ...parse, intent: OUT_OF_SCOPE, topIntent: OUT_OF_SCOPE });
+    }
+    const offered = state.humanOffered || state.lastIntent === OUT_OF_SCOPE;
+    if (parse.intent === 'affirm' || (parse.intent === 'deny' && !offered)) {
+      return this.result({ ...base, misunderstood: 0 }, [text(this.msg('acknowledge'), this.intent('bot_help')?.follow_ups)], 'answer');
+    }
     const def = this.intent(parse.intent);
     if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
     if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);

@@ -5,6 +5,7 @@
  */
 import { OUT_OF_SCOPE } from '../core/parse.js';
 import { DISTRICTS } from '../nlu/entities/districts.js';
+import { FOLLOW_UP_MESSAGE_VARS } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
 import { render } from './slots.js';
 
@@ -25,6 +26,7 @@ const MESSAGE_VARS: Record<string, string[]> = {
   ticket_in_progress: ['reference', 'department', 'result'],
   ticket_resolved: ['reference', 'department', 'result'],
   ticket_returned: ['reference', 'department', 'result'],
+  ...FOLLOW_UP_MESSAGE_VARS,
 };
 
 export function lintBehaviour(b: Behaviour, corpusIntents: readonly string[]): string[] {

@@ -131,5 +131,5 @@ export function loadDepartmentCorpus(corpusDir: string, departments: Departments
     }
   }
   const reviewed = splitReviewed(reviewedItems, { training: train, heldout: test });
-  return { train, augmented: [], test, reviewed, terms, corrections, hash: hash.digest('hex') };
+  return { train, augmented: [], test, aspects: [], reviewed, terms, corrections, hash: hash.digest('hex') };
 }

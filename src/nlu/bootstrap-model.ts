@@ -40,6 +40,7 @@ export async function loadOrTrainModel(
     terms: corpus.terms,
     corrections: corpus.corrections,
     corpusHash: corpus.hash,
+    aspects: corpus.aspects,
     onProgress: (p) => {
       if (p.stage !== 'epoch' && p.stage !== 'evaluated') log.info(p, 'training');
     },
