@@ -63,12 +63,7 @@ async function main(): Promise<void> {
     : null;
   // Staff replies to Wechaty citizens go out through the bot.
   if (wechaty) {
-    outbox.register('wechaty', {
-      deliver: async (to, text) => {
-        await wechaty.sendTo(to.userId, text);
-        return { delivery: 'sent', error: null };
-      },
-    });
+    outbox.register('wechaty', (await import('./channels/wechaty/wechaty-sender.js')).wechatySender(wechaty));
   }
   let closing = false;
   const close = async (signal: string) => {
