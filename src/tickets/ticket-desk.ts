@@ -190,7 +190,6 @@ export class TicketDesk {
     await this.o.staff.audit({ staffId: user.id, action: 'ticket_status', target: reference, details: { from: t.status, to }, now });
     const updated = (await this.o.tickets.find(reference)) as Ticket;
     const delivery = await this.o.notice.statusChanged(updated, now);
-    // The citizen is told even when the agent's view of the ticket ends here (a finished ticket stays visible).
     return { ...(await this.ticket(user, reference)), delivery, finished: FINISHED.has(to) };
   }
 
