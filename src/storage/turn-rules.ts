@@ -45,7 +45,13 @@ export function lookupResult(reference: string, row: Row | undefined, c: Convers
     reference,
     kind: 'ticket',
     status: row.status as string,
-    details: { kind: row.kind ?? null, created: String(row.created_at) },
+    // department and result: where ticket work (issue 13) keeps them; null on a store without it.
+    details: {
+      kind: row.kind ?? null,
+      created: String(row.created_at),
+      department: row.department ?? null,
+      result: row.result ?? null,
+    },
   };
 }
 
