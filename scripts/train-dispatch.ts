@@ -36,7 +36,10 @@ runCli(async () => {
   const leaks = findLeaks(train, corpus.test, textKey);
   if (leaks.length > 0)
     // Not the text: whoever trains must not read held-out lines.
-    throw new AppError('CORPUS_INVALID', `${leaks.length} held-out line(s) also occur in training: remove them from corpus/departments/*.yaml`);
+    throw new AppError(
+      'CORPUS_INVALID',
+      `${leaks.length} held-out line(s) also occur in training: remove them from corpus/departments/*.yaml`,
+    );
   const dev = values.dev ? parseDepartmentJsonl(readFileSync(values.dev, 'utf8'), values.dev, departments) : [];
   const devLeaks = findLeaks(train, dev, textKey);
   if (devLeaks.length > 0)
