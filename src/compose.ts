@@ -196,8 +196,9 @@ export async function composeApp(o: {
     registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
+    dispatch: { registry: o.storage.dispatchModelRegistry, store: new ModelStore(c.dispatchModelsDir), holder: dispatch.models },
     staff,
-    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
+    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR, INTENTS_DIR: c.INTENTS_DIR, DISPATCH_MIN_SCORE: String(c.DISPATCH_MIN_SCORE) },
     clock,
     log: o.log.child({ module: 'models' }),
   });
