@@ -124,6 +124,8 @@ export const REQUIRED_MESSAGES = [
   'confirm_ambiguous',
   'ask_what_to_change',
   'nothing_to_cancel',
+  'acknowledge',
+  'hotline_number',
   'welcome',
   'unsupported_media',
   'voice_unrecognised',

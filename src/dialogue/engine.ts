@@ -22,9 +22,12 @@ import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './
 import {
   isAffirm,
   isAppointmentCancel,
+  isBareNumber,
   isCancel,
   isDeny,
   isExplicitCancel,
+  isGoodbyeNumber,
+  isHotlineNumber,
   isQuestion,
   isReferenceQuestion,
   readRating,
@@ -204,6 +207,19 @@ export class DialogueEngine {
       return this.startForm({ ...base, misunderstood: 0, lastIntent: 'progress_query' }, progress, progress.form, parse, now);
     }
     if (parse.intent === 'cancel') return this.result({ ...base, misunderstood: 0 }, [text(this.msg('nothing_to_cancel'))], 'answer');
+    // Yes, no and goodbye mean something only when there is something to
+    // confirm or end (forms and offers are handled before this point).
+    if (isHotlineNumber(parse)) return this.result({ ...base, misunderstood: 0 }, [text(this.msg('hotline_number'))], 'answer');
+    const goodbye = this.intent('goodbye');
+    if (isGoodbyeNumber(parse) && goodbye)
+      return this.result({ ...base, misunderstood: 0 }, [text(goodbye.answer, goodbye.follow_ups)], 'answer');
+    if (isBareNumber(parse) && CHAT.has(parse.intent)) {
+      return this.fallback(state, { ...parse, intent: OUT_OF_SCOPE, topIntent: OUT_OF_SCOPE });
+    }
+    const offered = state.humanOffered || state.lastIntent === OUT_OF_SCOPE;
+    if (parse.intent === 'affirm' || (parse.intent === 'deny' && !offered)) {
+      return this.result({ ...base, misunderstood: 0 }, [text(this.msg('acknowledge'), this.intent('bot_help')?.follow_ups)], 'answer');
+    }
     const def = this.intent(parse.intent);
     if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
     if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);
