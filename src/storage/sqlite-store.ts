@@ -297,6 +297,12 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
       }
       case 'lookup_reference':
         return this.lookup(action.reference, c);
+      case 'verify_reference': {
+        const t = this.s.findTicket.get(action.reference) as Record<string, string> | undefined;
+        const phone = t?.phone ? String(t.phone) : '';
+        if (t && phone.length >= 4 && phone.endsWith(action.phoneTail)) return ticketFound(action.reference, t);
+        return { type: 'reference_unverified', reference: action.reference };
+      }
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
@@ -384,18 +390,14 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
           status: a.status as string,
           details: { service: a.service ?? null, district: a.district ?? null, date: a.date ?? null, period: a.period ?? null },
         };
-    } else {
-      const t = own(this.s.findTicket.get(reference) as Record<string, string> | undefined);
-      if (t)
-        return {
-          type: 'reference_found',
-          reference,
-          kind: 'ticket',
-          status: t.status as string,
-          details: { kind: t.kind ?? null, created: String(t.created_at) },
-        };
+      return { type: 'reference_missing', reference };
     }
-    return { type: 'reference_missing', reference };
+    const t = own(this.s.findTicket.get(reference) as Record<string, string> | undefined);
+    if (t) return ticketFound(reference, t);
+    // A ticket number from another session (another phone, a new browser):
+    // the citizen proves it is theirs with the phone given on it. Whether the
+    // number exists is not said before that.
+    return { type: 'reference_proof_needed', reference };
   }
 
   async appointments(): Promise<AppointmentRecord[]> {
@@ -466,5 +468,15 @@ export function handoffFromRow(r: Record<string, any>): HandoffRecord {
     resolution: r.resolution,
     callbackReference: r.callback_reference,
     createdAt: r.created_at,
+  };
+}
+
+function ticketFound(reference: string, t: Record<string, string>): ActionResult {
+  return {
+    type: 'reference_found',
+    reference,
+    kind: 'ticket',
+    status: t.status as string,
+    details: { kind: t.kind ?? null, created: String(t.created_at) },
   };
 }
