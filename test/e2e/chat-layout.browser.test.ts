@@ -39,14 +39,15 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('web chat layout on a 39
   });
 
   it('shows the whole placeholder in the input', async () => {
-    const fit = await page.evaluate(() => {
-      const input = document.querySelector('#text') as HTMLInputElement;
+    // Page code as a string: the tests typecheck without the DOM library.
+    const fit = (await page.evaluate(`(() => {
+      const input = document.querySelector('#text');
       const style = getComputedStyle(input);
-      const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
-      ctx.font = `${style.fontSize} ${style.fontFamily}`;
-      const room = input.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = style.fontSize + ' ' + style.fontFamily;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       return { text: ctx.measureText(input.placeholder).width, room, scroll: input.scrollWidth, client: input.clientWidth };
-    });
+    })()`)) as { text: number; room: number; scroll: number; client: number };
     expect(fit.text, `placeholder ${fit.text.toFixed(0)} px in ${fit.room.toFixed(0)} px`).toBeLessThanOrEqual(fit.room);
     expect(fit.scroll).toBeLessThanOrEqual(fit.client);
   });
@@ -57,13 +58,13 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('web chat layout on a 39
       const before = await page.locator('.msg.bot').count();
       await page.fill('#text', text);
       await page.click('#send');
-      await page.waitForFunction((n) => document.querySelectorAll('.msg.bot').length > n, before, { timeout: 15_000 });
+      await page.waitForFunction(`document.querySelectorAll('.msg.bot').length > ${before}`, undefined, { timeout: 15_000 });
     }
-    await page.waitForFunction(() => /T20261125-0001/.test(document.querySelector('#log')?.textContent ?? ''));
+    await page.waitForFunction("/T20261125-0001/.test(document.querySelector('#log').textContent)");
     if (process.env.CHAT_SCREENSHOT) await page.screenshot({ path: process.env.CHAT_SCREENSHOT });
-    const refs = await page.evaluate(() =>
-      [...document.querySelectorAll('.msg .ref')].map((el) => ({ text: el.textContent, lines: el.getClientRects().length })),
-    );
+    const refs = (await page.evaluate(
+      "[...document.querySelectorAll('.msg .ref')].map((el) => ({ text: el.textContent, lines: el.getClientRects().length }))",
+    )) as Array<{ text: string; lines: number }>;
     expect(refs.map((r) => r.text)).toContain('T20261125-0001');
     for (const r of refs) expect(r.lines, `${r.text} spans ${r.lines} lines`).toBe(1);
   });
