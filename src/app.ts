@@ -25,6 +25,7 @@ import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
 import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
+import type { StorageDescription } from './storage/storage.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,6 +37,8 @@ export interface AppDeps {
   tokens?: TokenCache;
   /** Checked by /readyz. */
   store?: ConversationStore;
+  /** Which database /readyz reports (kind and location, no password). */
+  storage?: { describe(): StorageDescription };
   /** Prometheus metrics, served at /metrics when given (METRICS_TOKEN or this host only). */
   metrics?: PrometheusTelemetry;
   /** The WeChat customer-service client (shared with staff replies). */
@@ -73,8 +76,10 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   app.get('/readyz', async (_req, reply) => {
     const model = deps.models.current;
     const database = deps.store ? await deps.store.writable() : null;
-    if (!model || database === false) return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database });
-    return { status: 'ready', model: model.version, database };
+    const storage = deps.storage?.describe();
+    if (!model || database === false)
+      return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database, storage });
+    return { status: 'ready', model: model.version, database, storage };
   });
   if (deps.metrics) await app.register(metricsRoute(deps.metrics, deps.config.METRICS_TOKEN));
   app.get('/', async (_req, reply) => {

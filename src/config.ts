@@ -18,6 +18,19 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Where the SQLite database and model artifacts live. Created if missing. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * PostgreSQL connection URL (postgres://user:password@host:5432/db): every store moves there,
+   * for several instances on one database. Unset: the SQLite file in DATA_DIR (the default).
+   */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  /** Connections each instance keeps open to PostgreSQL at most (DATABASE_URL). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
@@ -129,6 +142,8 @@ const HINTS: Record<string, string> = {
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
   METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
+  DATABASE_URL: 'e.g. DATABASE_URL=postgres://wenzheng:secret@db.internal:5432/wenzheng, or unset it for SQLite',
+  DATABASE_POOL_MAX: 'a whole number from 1 to 200, e.g. DATABASE_POOL_MAX=10',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

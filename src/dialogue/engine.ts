@@ -18,6 +18,7 @@ import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { answerFrom } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
+import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './follow-up.js';
 import {
   isAffirm,
   isAppointmentCancel,
@@ -35,6 +36,7 @@ import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
 import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
+import { messageTopicUse, nextTopic } from './topic-memory.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
@@ -74,6 +76,8 @@ export interface StepResult {
     | 'cancelled'
     | 'handoff_forwarded'
     | 'rated';
+  /** The topic and aspect the turn was read with (follow-ups, issue 14); set by step. */
+  topic?: TopicUse;
 }
 
 const text = (t: string, suggestions?: string[]): Reply =>
@@ -130,9 +134,12 @@ export class DialogueEngine {
     // Repeated questions: the same words again and again mean the answers are not helping.
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
     const r = this.decide({ ...state, repeats }, parse, now);
+    const use = r.topic ?? messageTopicUse(this.b, parse, r.state, r.outcome);
+    const topic = nextTopic(this.b, liveTopic(this.b, state, now), parse, r, use, now);
     return {
       ...r,
-      state: { ...r.state, lastText: parse.normalised, repeats },
+      topic: use,
+      state: { ...r.state, lastText: parse.normalised, repeats, topic },
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
@@ -166,8 +173,32 @@ export class DialogueEngine {
     if (state.humanOffered && isAffirm(parse)) {
       return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse, now);
     }
+    const followUp = resolveFollowUp(this.b, state, parse, now);
+    if (followUp) return this.followUp(state, followUp);
     if (state.form) return this.continueForm(state, state.form, parse, now);
     return this.route(state, parse, now);
+  }
+
+  /** A follow-up question's reply (see follow-up.ts for when a message is one). */
+  private followUp(state: ConversationState, move: FollowUpMove): StepResult {
+    const topic = move.use;
+    const settled: ConversationState = { ...state, humanOffered: false, misunderstood: 0, lastIntent: topic.topic };
+    if (move.kind === 'book') {
+      const def = this.intent('appointment') as IntentDef;
+      const form: FormState = { intent: def.id, slots: { service: move.service }, pending: null, attempts: {}, confirming: false };
+      return { ...this.advance({ ...settled, status: 'form', form }, def, def.form as FormDef), topic };
+    }
+    if (move.kind === 'ask') return { ...this.result(state, [text(move.text)], 'fallback'), topic };
+    if (move.kind === 'resume' && state.form) {
+      const form = state.form;
+      const formDef = this.intent(form.intent)?.form as FormDef;
+      const prompt = form.confirming ? this.confirmText(form, formDef) : (formDef.slots.find((s) => s.name === form.pending)?.prompt ?? '');
+      const back = text(this.msg('resume_after_digression', { form: formDef.name, prompt }));
+      return { ...this.result(state, [text(move.text), back], 'answer'), topic };
+    }
+    const closed = move.kind === 'answer' && move.closeForm ? { status: 'idle' as const, form: null } : {};
+    const suggestions = move.kind === 'answer' ? move.suggestions : undefined;
+    return { ...this.result({ ...settled, ...closed }, [text(move.text, suggestions)], 'answer'), topic };
   }
 
   private route(state: ConversationState, parse: Parse, now: Date): StepResult {

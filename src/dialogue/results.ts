@@ -42,7 +42,9 @@ export function completeTurn(
     if (after.kind === 'done' && (r.type === 'appointment_created' || r.type === 'ticket_created')) {
       replies.push(text(render(after.template, { ...after.vars, reference: r.reference })));
       events.push({ type: r.type === 'appointment_created' ? 'appointment.created' : 'ticket.created', id: r.reference });
-      state = { ...state, lastReference: r.reference };
+      // The record just made is what the conversation is about now (topic-memory.ts).
+      const topic = state.topic ? { ...state.topic, reference: r.reference } : state.topic;
+      state = { ...state, lastReference: r.reference, topic };
     } else if (after.kind === 'lookup' && r.type === 'reference_proof_needed') {
       const left = attemptsLeft(state, r.reference);
       replies.push(text(left > 0 ? askForProof(r.reference) : proofExhausted(r.reference)));
