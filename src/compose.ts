@@ -10,11 +10,13 @@ import type { Logger } from 'pino';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { Fleet } from './core/fleet.js';
 import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
+import { localFleet } from './fleet/local-fleet.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
@@ -62,6 +64,8 @@ export async function composeApp(o: {
   wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
+  /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
+  fleet?: Fleet;
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -70,7 +74,9 @@ export async function composeApp(o: {
   const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
   if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
-  const events = new StaffEvents();
+  const fleet = o.fleet ?? localFleet();
+  fleet.watchLockWaits?.(metrics.lockWaits());
+  const events = new StaffEvents(fleet.bus);
   const modelStore = new ModelStore(c.modelsDir);
   const pool =
     c.PARSE_THREADS > 0
@@ -96,6 +102,7 @@ export async function composeApp(o: {
     }),
     clock,
     log: dialogueLog,
+    locks: fleet.locks,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
     onCommitted: (conversation) => {
       if (conversation.channel !== 'web' && deskOf)
@@ -112,7 +119,13 @@ export async function composeApp(o: {
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
-      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store })
+      ? new WechatApiClient({
+          appId: c.WECHAT_APPID,
+          secret: c.WECHAT_SECRET,
+          apiBase: c.WECHAT_API_BASE,
+          tokens: store,
+          locks: fleet.locks,
+        })
       : undefined;
   if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
   const m = o.behaviour.dialogue.messages;
@@ -172,6 +185,7 @@ export async function composeApp(o: {
         return messages;
       },
       analytics,
+      rates: fleet.rates,
       staff: {
         auth,
         desk,
@@ -187,14 +201,14 @@ export async function composeApp(o: {
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
-  desk.start();
+  desk.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
     store: o.storage.privacy,
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
-  retention.start();
+  retention.start(undefined, fleet.jobs);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();

@@ -12,6 +12,7 @@ import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ModelWatcher } from './nlu/model-watcher.js';
 import { createLogger } from './observability/logger.js';
+import { openFleet } from './storage/open-fleet.js';
 import { openStorage } from './storage/open-storage.js';
 
 async function main(): Promise<void> {
@@ -28,9 +29,11 @@ async function main(): Promise<void> {
   const behaviour = loadBehaviour(config.INTENTS_DIR);
   const storage = await openStorage(config, { serving: true, log: log.child({ module: 'storage' }) });
   log.info(storage.describe(), 'storage open');
+  // Several instances on PostgreSQL coordinate through it (locks, live events, job ticks, rate limits).
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX, log: log.child({ module: 'fleet' }) });
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const { conversations, server, outbox } = await composeApp({ config, storage, models, behaviour, log });
+  const { conversations, server, outbox } = await composeApp({ config, storage, fleet, models, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     await watcher.stop();
     await wechaty?.stop();
     await server.close();
+    await fleet.close();
     await storage.close();
     process.exit(0);
   };
