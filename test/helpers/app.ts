@@ -23,7 +23,7 @@ import type { CitizenOutbox } from '../../src/staff/outbox.js';
 import { openFleet } from '../../src/storage/open-fleet.js';
 import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js';
 import type { ConversationRecords } from '../../src/storage/storage.js';
-import { freshDatabase, type TestDatabase } from './postgres.js';
+import { freshDatabase, type TestDatabase } from './pg-database.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
