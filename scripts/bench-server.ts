@@ -16,7 +16,7 @@ import { warmUp } from '../src/nlu/bootstrap-model.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { createLogger, loggerOptions } from '../src/observability/logger.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 const mode = process.argv[2];
 // Exit cleanly on SIGTERM so --cpu-prof can write its profile.
@@ -33,12 +33,12 @@ if (mode === 'bare') {
   const model = new ModelStore(config.modelsDir).loadCurrent();
   if (!model) throw new Error('no model');
   warmUp(model);
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config, { serving: true });
   const logFile = pino.destination(path.join(config.DATA_DIR, 'server.log'));
   // Rate limits off: the benchmark is one IP sending for 200 citizens.
   const { server: app } = await composeApp({
     config: { ...config, RATE_LIMIT_USER_PER_MINUTE: 1e9, RATE_LIMIT_IP_PER_MINUTE: 1e9 },
-    db,
+    storage,
     models: new ModelHolder(model),
     behaviour: loadBehaviour(config.INTENTS_DIR),
     log: createLogger(config.LOG_LEVEL, logFile),

@@ -54,6 +54,8 @@ runCli(async () => {
     terms: corpus.terms,
     corrections: corpus.corrections,
     corpusHash: values.data ? hashLabelled(train) : corpus.hash,
+    // A model trained on another data set (a benchmark) has no follow-ups to read.
+    aspects: values.data ? undefined : corpus.aspects,
     folds: values.folds !== undefined ? Number(values.folds) : undefined,
     neural: values.epochs !== undefined ? { iterations: Number(values.epochs) } : undefined,
     onProgress: trainingProgress(),

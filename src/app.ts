@@ -2,7 +2,6 @@
  * The Wenzheng application as a Fastify plugin. main.ts registers it on a
  * real server; tests build the same app and inject requests.
  */
-import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
@@ -10,18 +9,23 @@ import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
 import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
 import type { AnalyticsQuery } from './core/analytics.js';
+import { AppError } from './core/errors.js';
 import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { loadHtmlPage, sendHtmlPage } from './http/html-page.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
+import { metricsRoute } from './http/metrics-route.js';
 import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
+import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
+import type { StorageDescription } from './storage/storage.js';
 
 export interface AppDeps {
   config: Config;
@@ -33,7 +37,9 @@ export interface AppDeps {
   tokens?: TokenCache;
   /** Checked by /readyz. */
   store?: ConversationStore;
-  /** Prometheus metrics, served at /metrics when given. */
+  /** Which database /readyz reports (kind and location, no password). */
+  storage?: { describe(): StorageDescription };
+  /** Prometheus metrics, served at /metrics when given (METRICS_TOKEN or this host only). */
   metrics?: PrometheusTelemetry;
   /** The WeChat customer-service client (shared with staff replies). */
   wechatApi?: WechatApiClient;
@@ -49,10 +55,13 @@ export interface AppDeps {
   analytics?: AnalyticsQuery;
 }
 
-const chatPage = readFileSync(new URL('./channels/web/chat.html', import.meta.url), 'utf8');
+// Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
+const chatPage = loadHtmlPage(new URL('./channels/web/chat.html', import.meta.url));
 
 export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   registerErrorHandler(app);
+  // JSON bodies are checked as sent, without Fastify's type coercion (http/validation.ts).
+  app.setValidatorCompiler(validatorCompiler);
   // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
   await app.register(cookie);
   app.decorateRequest('staff', null);
@@ -67,14 +76,16 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   app.get('/readyz', async (_req, reply) => {
     const model = deps.models.current;
     const database = deps.store ? await deps.store.writable() : null;
-    if (!model || database === false) return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database });
-    return { status: 'ready', model: model.version, database };
+    const storage = deps.storage?.describe();
+    if (!model || database === false)
+      return reply.status(503).send({ status: 'not_ready', model: model?.version ?? null, database, storage });
+    return { status: 'ready', model: model.version, database, storage };
   });
-  if (deps.metrics) {
-    const metrics = deps.metrics;
-    app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType()).send(await metrics.metrics()));
-  }
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(chatPage));
+  if (deps.metrics) await app.register(metricsRoute(deps.metrics, deps.config.METRICS_TOKEN));
+  app.get('/', async (_req, reply) => {
+    if (!chatPage) throw new AppError('NOT_FOUND', 'The chat page is not installed');
+    return sendHtmlPage(reply, chatPage);
+  });
   await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE));
   if (deps.conversations) {
     await app.register(

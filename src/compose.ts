@@ -1,5 +1,6 @@
 /**
- * Wires the running parts around one database and one model holder: stores,
+ * Wires the running parts around one storage (SQLite or PostgreSQL, see
+ * storage/open-storage.ts) and one model holder: stores,
  * metrics, dialogue engine, conversation service, the staff desk and the
  * HTTP server. The product (main.ts), the benchmark server and the tests all
  * assemble the app here, so a benchmark or test measures what production runs.
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
@@ -27,18 +29,11 @@ import { StaffDesk } from './staff/desk.js';
 import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
-import { SqliteAnalyticsStore } from './storage/analytics-store.js';
-import { ThreadedAnalytics } from './storage/analytics-thread.js';
-import { SqliteModelRegistry } from './storage/model-registry.js';
-import { SqlitePrivacyStore } from './storage/privacy-store.js';
-import { SqliteReviewStore } from './storage/review-store.js';
-import { checkpointInBackground, type Db } from './storage/sqlite.js';
-import { SqliteStore } from './storage/sqlite-store.js';
-import { SqliteStaffStore } from './storage/staff-store.js';
+import type { ConversationRecords, Storage } from './storage/storage.js';
 
 export interface Composed {
-  store: SqliteStore;
-  staff: SqliteStaffStore;
+  store: ConversationRecords;
+  staff: StaffStore;
   metrics: PrometheusTelemetry;
   conversations: ConversationService;
   desk: StaffDesk;
@@ -57,22 +52,24 @@ const STAFF_EVENT: Partial<Record<string, StaffEvent['type']>> = {
 
 export async function composeApp(o: {
   config: Config;
-  db: Db;
+  /** Opened (and closed) by the caller: openStorage(config, { serving: true }). */
+  storage: Storage;
   models: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
   /** Lets tests interpose on the store (e.g. slow commits). */
-  wrapStore?: (store: SqliteStore) => SqliteStore;
+  wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
-  const plain = new SqliteStore(o.db);
+  const plain = o.storage.conversations;
   const store = o.wrapStore ? o.wrapStore(plain) : plain;
-  const staff = new SqliteStaffStore(o.db);
+  const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
+  if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
   const events = new StaffEvents();
   const modelStore = new ModelStore(c.modelsDir);
   const pool =
@@ -93,7 +90,10 @@ export async function composeApp(o: {
     models: o.models,
     understand: pool ? (text, now) => pool.parse(text, now) : undefined,
     telemetry: metrics,
-    engine: new DialogueEngine(o.behaviour, { officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar) }),
+    engine: new DialogueEngine(o.behaviour, {
+      officeHours: officeHours(c.OFFICE_HOURS, c.OFFICE_DAYS, o.behaviour.calendar),
+      emergencyDesk24h: c.EMERGENCY_DESK_24H,
+    }),
     clock,
     log: dialogueLog,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
@@ -108,9 +108,7 @@ export async function composeApp(o: {
       }
     },
   });
-  // Long-range reads on their own thread and connection, off the serving event loop.
-  const threadedAnalytics = o.db.memory ? undefined : new ThreadedAnalytics(o.db.name);
-  const analytics = threadedAnalytics ?? new SqliteAnalyticsStore(o.db);
+  const analytics = o.storage.analytics;
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
@@ -140,7 +138,7 @@ export async function composeApp(o: {
   });
   // Labels go to the corpus the server was configured with (CORPUS_DIR), versioned with it.
   const review = new ReviewService({
-    store: new SqliteReviewStore(o.db),
+    store: o.storage.review,
     corpus: new ReviewCorpus(c.CORPUS_DIR),
     knownIntents: () => pickableIntents(o.models.current?.manifest.intents ?? []),
     modelVersion: () => o.models.version,
@@ -149,7 +147,7 @@ export async function composeApp(o: {
     lowConfidence: c.REVIEW_LOW_CONFIDENCE,
   });
   const modelDesk = new ModelDesk({
-    registry: new SqliteModelRegistry(o.db),
+    registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
     staff,
@@ -165,6 +163,7 @@ export async function composeApp(o: {
       behaviour: o.behaviour,
       tokens: store,
       store,
+      storage: o.storage,
       metrics,
       wechatApi,
       citizenInbox: async (userId, after) => {
@@ -190,21 +189,17 @@ export async function composeApp(o: {
   );
   desk.start();
   const retention = new RetentionJob({
-    store: new SqlitePrivacyStore(o.db),
+    store: o.storage.privacy,
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
   retention.start();
-  // WAL checkpoints run on a worker thread, off the path of every message.
-  const checkpoints = checkpointInBackground(o.db);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
     retention.stop();
-    await checkpoints.stop();
     await pool?.close();
-    await threadedAnalytics?.close();
   });
   return { store, staff, metrics, conversations, desk, events, outbox, server };
 }

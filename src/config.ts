@@ -18,6 +18,19 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Where the SQLite database and model artifacts live. Created if missing. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * PostgreSQL connection URL (postgres://user:password@host:5432/db): every store moves there,
+   * for several instances on one database. Unset: the SQLite file in DATA_DIR (the default).
+   */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  /** Connections each instance keeps open to PostgreSQL at most (DATABASE_URL). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
@@ -81,6 +94,15 @@ export const configSchema = z.object({
     .regex(/^[1-7](,[1-7])*$/, 'must be a comma-separated list of 1–7')
     .default('1,2,3,4,5')
     .transform((d) => d.split(',').map(Number)),
+  /**
+   * Staff take emergencies around the clock: an emergency outside office
+   * hours is handed to the desk at once. Off: it is filed as an urgent ticket
+   * for the first staff on duty, and the citizen is pointed to 110/119/120.
+   */
+  EMERGENCY_DESK_24H: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** A queued handoff waiting longer than this is highlighted in the console. */
   STAFF_SLA_SECONDS: z.coerce.number().int().positive().default(120),
   /** A handed-off conversation with no message either way for this long goes back to the assistant. */
@@ -96,6 +118,8 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Trust X-Forwarded-* from a reverse proxy (nginx terminating TLS): "true", or the proxy's address/CIDR list. */
   TRUST_PROXY: z.string().default('false'),
+  /** Bearer token a Prometheus scrape of /metrics must send; unset, /metrics answers only direct connections from this host. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 });
@@ -116,7 +140,10 @@ const HINTS: Record<string, string> = {
   WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
   OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
+  METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
+  DATABASE_URL: 'e.g. DATABASE_URL=postgres://wenzheng:secret@db.internal:5432/wenzheng, or unset it for SQLite',
+  DATABASE_POOL_MAX: 'a whole number from 1 to 200, e.g. DATABASE_POOL_MAX=10',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

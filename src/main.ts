@@ -12,7 +12,7 @@ import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ModelWatcher } from './nlu/model-watcher.js';
 import { createLogger } from './observability/logger.js';
-import { openDatabase } from './storage/sqlite.js';
+import { openStorage } from './storage/open-storage.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   mkdirSync(config.DATA_DIR, { recursive: true });
   const behaviour = loadBehaviour(config.INTENTS_DIR);
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config, { serving: true, log: log.child({ module: 'storage' }) });
+  log.info(storage.describe(), 'storage open');
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const { conversations, server, outbox } = await composeApp({ config, db, models, behaviour, log });
+  const { conversations, server, outbox } = await composeApp({ config, storage, models, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     await watcher.stop();
     await wechaty?.stop();
     await server.close();
-    db.close();
+    await storage.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void close('SIGINT'));

@@ -34,6 +34,7 @@ export default async function setup(project: TestProject): Promise<void> {
       terms: corpus.terms,
       corrections: corpus.corrections,
       corpusHash: corpus.hash,
+      aspects: corpus.aspects,
       folds: 0,
       threshold: 0.25,
       thresholdOn: 'activation',

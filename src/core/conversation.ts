@@ -1,4 +1,5 @@
 /** Conversation state and the actions a dialogue turn asks the world to perform. */
+import type { Aspect } from './aspects.js';
 
 export type Channel = 'web' | 'wechat-oa' | 'wechaty';
 
@@ -36,6 +37,25 @@ export interface ConversationState {
   /** The last message's normalised text and how many times in a row it came, for repeated questions. */
   lastText?: string | null;
   repeats?: number;
+  /** The matter the conversation is about, for follow-ups that name none ("要带什么材料"). */
+  topic?: TopicMemory | null;
+}
+
+/**
+ * What the conversation remembers it is about: a service intent after an
+ * answer about it, or the appointment or ticket just made. Kept with the
+ * state, so it expires with the conversation.
+ */
+export interface TopicMemory {
+  intent: string;
+  /** Epoch milliseconds it was last used. */
+  at: number;
+  /** The aspect last asked about it. */
+  aspect?: Aspect | null;
+  /** After a booking or a ticket: its number, and for a booking the service and district. */
+  reference?: string;
+  service?: string;
+  district?: string;
 }
 
 export interface Conversation {

@@ -2,6 +2,7 @@
  * What understanding produces for one citizen message. The dialogue engine
  * consumes only this shape; it never sees the NLP libraries behind it.
  */
+import type { AspectReading } from './aspects.js';
 import type { Entity } from './entities.js';
 
 export const OUT_OF_SCOPE = 'None';
@@ -31,4 +32,11 @@ export interface Parse {
   entities: Entity[];
   /** Version of the model artifact that made this parse. */
   modelVersion: string;
+  /** The aspect the message asks (材料, 地点 …), from the aspect classifier; absent with a model that has none. */
+  aspect?: AspectReading;
+  /**
+   * Intents the message names by their own words (居住证, 公积金 …), from the
+   * model's topic terms: empty for a bare follow-up such as "要多久".
+   */
+  topics?: string[];
 }

@@ -30,6 +30,15 @@ export interface ReviewCandidate {
   /** 好差评 level of that handoff, if rated. */
   rating: number | null;
   at: number;
+  /** How the conversation's topic was used (a follow-up read against it, or asked back), if it was. */
+  topic?: TopicTrace | null;
+}
+
+/** The trace of a turn read with the conversation's topic (see dialogue/follow-up.ts, TopicUse). */
+export interface TopicTrace {
+  topic: string | null;
+  aspect: string | null;
+  via: string;
 }
 
 export interface CandidateQuery {

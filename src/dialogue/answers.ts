@@ -18,8 +18,9 @@ export function answerFrom(b: Behaviour, def: IntentDef, formDef: FormDef, form:
       const name = near ? value.slice(1) : value;
       const item = b.garbage.items.find((i) => i.name === name);
       if (!item) return b.garbage.rules.join('\n');
-      const note = [item.note, b.garbage.categories[item.category]?.note].filter(Boolean).join(' ');
-      return `${near ? `没有找到完全一致的物品，最接近的是“${name}”：` : ''}${name}属于【${item.category}】。${note}`;
+      // One or two sentences: the category, then the item's own tip or, failing one, the category's general tip.
+      const tip = item.note ?? b.garbage.categories[item.category]?.note;
+      return `${near ? `没有找到完全一致的物品，最接近的是“${name}”：` : ''}${name}属于【${item.category}】。${tip ? sentence(tip) : ''}`;
     }
     case 'service_halls': {
       const hall = b.halls.get(value);
@@ -30,3 +31,6 @@ export function answerFrom(b: Behaviour, def: IntentDef, formDef: FormDef, form:
       return def.answer;
   }
 }
+
+/** A note written without its full stop, as a sentence. */
+const sentence = (t: string) => (/[。！？!?]$/.test(t.trim()) ? t.trim() : `${t.trim().replace(/[，、；,;]+$/, '')}。`);

@@ -164,6 +164,10 @@ export class ConversationService {
             entities: parse.entities.map((e) => ({ type: e.type, text: maskPersonalData(e.text) })),
             slots: Object.fromEntries(Object.entries(step.state.form?.slots ?? {}).map(([k, v]) => [k, maskPersonalData(v)])),
             ...(message.intent ? { chosen: message.intent } : {}),
+            // The topic and aspect the turn was read with: a follow-up (要多久) is
+            // about the remembered topic, whatever intent its words alone got.
+            ...(step.topic && step.topic.via !== 'message' ? { topic: step.topic } : {}),
+            ...(parse.aspect?.aspect ? { aspect: parse.aspect } : {}),
           },
         },
         now: now.getTime(),

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ASPECTS, type Aspect } from '../core/aspects.js';
 import { AppError } from '../core/errors.js';
 
 export const SLOT_TYPES = [
@@ -67,6 +68,13 @@ const intentSchema = z
     cases: z.record(z.string(), z.string()).optional(),
     /** Marked by a maintainer: the assistant gives its answer (if any) and hands the conversation to a person. */
     staff_only: z.boolean().optional(),
+    /** How a citizen names this matter (居住证): a service the conversation can remember as its topic. */
+    topic: z.string().min(1).optional(),
+    /** Answers per aspect for follow-up questions (材料, 地点 …); sample facts to verify. */
+    aspects: z
+      .object(Object.fromEntries(ASPECTS.map((a) => [a, z.string().min(1).optional()])) as Record<Aspect, z.ZodOptional<z.ZodString>>)
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -102,6 +110,7 @@ export const REQUIRED_MESSAGES = [
   'handoff_anger',
   'handoff_repeated',
   'callback_offer',
+  'urgent_after_hours',
   'callback_reprompt',
   'callback_done',
   'callback_cancelled',
@@ -115,6 +124,8 @@ export const REQUIRED_MESSAGES = [
   'confirm_ambiguous',
   'ask_what_to_change',
   'nothing_to_cancel',
+  'acknowledge',
+  'hotline_number',
   'welcome',
   'unsupported_media',
   'voice_unrecognised',

@@ -18,12 +18,16 @@ import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { answerFrom } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
+import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './follow-up.js';
 import {
   isAffirm,
   isAppointmentCancel,
+  isBareNumber,
   isCancel,
   isDeny,
   isExplicitCancel,
+  isGoodbyeNumber,
+  isHotlineNumber,
   isQuestion,
   isReferenceQuestion,
   readRating,
@@ -31,6 +35,7 @@ import {
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
+import { messageTopicUse, nextTopic } from './topic-memory.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
@@ -44,6 +49,8 @@ export type AfterAction =
   | { kind: 'done'; template: string; vars: Record<string, string> }
   | { kind: 'lookup' }
   | { kind: 'cancel_appointment' }
+  /** Ask "确认取消…吗？" only if the lookup found the citizen's own booked appointment. */
+  | { kind: 'confirm_cancel'; reference: string }
   | { kind: 'handoff' }
   | { kind: 'forwarded' }
   | { kind: 'left' }
@@ -67,6 +74,8 @@ export interface StepResult {
     | 'cancelled'
     | 'handoff_forwarded'
     | 'rated';
+  /** The topic and aspect the turn was read with (follow-ups, issue 14); set by step. */
+  topic?: TopicUse;
 }
 
 const text = (t: string, suggestions?: string[]): Reply =>
@@ -75,6 +84,8 @@ const text = (t: string, suggestions?: string[]): Reply =>
 export interface EngineOptions {
   /** When people are at the desk; outside, escalations become callback requests. Default: always. */
   officeHours?: OfficeHours;
+  /** Staff take urgent handoffs (emergencies) around the clock, office hours or not. */
+  emergencyDesk24h?: boolean;
 }
 
 /** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
@@ -84,6 +95,7 @@ export class DialogueEngine {
   private readonly abuse: RegExp[];
   private readonly anger: RegExp[];
   private readonly hours: OfficeHours;
+  private readonly emergencyDesk24h: boolean;
 
   constructor(
     private readonly b: Behaviour,
@@ -92,6 +104,7 @@ export class DialogueEngine {
     this.abuse = b.dialogue.escalation.abuse_patterns.map((p) => new RegExp(p, 'u'));
     this.anger = b.dialogue.escalation.anger_patterns.map((p) => new RegExp(p, 'u'));
     this.hours = options.officeHours ?? ALWAYS_OPEN;
+    this.emergencyDesk24h = options.emergencyDesk24h ?? false;
   }
 
   private msg(key: string, vars: Record<string, string> = {}): string {
@@ -119,9 +132,12 @@ export class DialogueEngine {
     // Repeated questions: the same words again and again mean the answers are not helping.
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
     const r = this.decide({ ...state, repeats }, parse, now);
+    const use = r.topic ?? messageTopicUse(this.b, parse, r.state, r.outcome);
+    const topic = nextTopic(this.b, liveTopic(this.b, state, now), parse, r, use, now);
     return {
       ...r,
-      state: { ...r.state, lastText: parse.normalised, repeats },
+      topic: use,
+      state: { ...r.state, lastText: parse.normalised, repeats, topic },
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
@@ -155,8 +171,32 @@ export class DialogueEngine {
     if (state.humanOffered && isAffirm(parse)) {
       return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse, now);
     }
+    const followUp = resolveFollowUp(this.b, state, parse, now);
+    if (followUp) return this.followUp(state, followUp);
     if (state.form) return this.continueForm(state, state.form, parse, now);
     return this.route(state, parse, now);
+  }
+
+  /** A follow-up question's reply (see follow-up.ts for when a message is one). */
+  private followUp(state: ConversationState, move: FollowUpMove): StepResult {
+    const topic = move.use;
+    const settled: ConversationState = { ...state, humanOffered: false, misunderstood: 0, lastIntent: topic.topic };
+    if (move.kind === 'book') {
+      const def = this.intent('appointment') as IntentDef;
+      const form: FormState = { intent: def.id, slots: { service: move.service }, pending: null, attempts: {}, confirming: false };
+      return { ...this.advance({ ...settled, status: 'form', form }, def, def.form as FormDef), topic };
+    }
+    if (move.kind === 'ask') return { ...this.result(state, [text(move.text)], 'fallback'), topic };
+    if (move.kind === 'resume' && state.form) {
+      const form = state.form;
+      const formDef = this.intent(form.intent)?.form as FormDef;
+      const prompt = form.confirming ? this.confirmText(form, formDef) : (formDef.slots.find((s) => s.name === form.pending)?.prompt ?? '');
+      const back = text(this.msg('resume_after_digression', { form: formDef.name, prompt }));
+      return { ...this.result(state, [text(move.text), back], 'answer'), topic };
+    }
+    const closed = move.kind === 'answer' && move.closeForm ? { status: 'idle' as const, form: null } : {};
+    const suggestions = move.kind === 'answer' ? move.suggestions : undefined;
+    return { ...this.result({ ...settled, ...closed }, [text(move.text, suggestions)], 'answer'), topic };
   }
 
   private route(state: ConversationState, parse: Parse, now: Date): StepResult {
@@ -167,6 +207,19 @@ export class DialogueEngine {
       return this.startForm({ ...base, misunderstood: 0, lastIntent: 'progress_query' }, progress, progress.form, parse, now);
     }
     if (parse.intent === 'cancel') return this.result({ ...base, misunderstood: 0 }, [text(this.msg('nothing_to_cancel'))], 'answer');
+    // Yes, no and goodbye mean something only when there is something to
+    // confirm or end (forms and offers are handled before this point).
+    if (isHotlineNumber(parse)) return this.result({ ...base, misunderstood: 0 }, [text(this.msg('hotline_number'))], 'answer');
+    const goodbye = this.intent('goodbye');
+    if (isGoodbyeNumber(parse) && goodbye)
+      return this.result({ ...base, misunderstood: 0 }, [text(goodbye.answer, goodbye.follow_ups)], 'answer');
+    if (isBareNumber(parse) && CHAT.has(parse.intent)) {
+      return this.fallback(state, { ...parse, intent: OUT_OF_SCOPE, topIntent: OUT_OF_SCOPE });
+    }
+    const offered = state.humanOffered || state.lastIntent === OUT_OF_SCOPE;
+    if (parse.intent === 'affirm' || (parse.intent === 'deny' && !offered)) {
+      return this.result({ ...base, misunderstood: 0 }, [text(this.msg('acknowledge'), this.intent('bot_help')?.follow_ups)], 'answer');
+    }
     const def = this.intent(parse.intent);
     if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
     if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);
@@ -242,12 +295,54 @@ export class DialogueEngine {
     now: Date,
   ): StepResult {
     const summary = parse.text.slice(0, 200);
-    if (!this.hours.isOpen(now)) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
+    const staffed = this.hours.isOpen(now) || (priority === 'urgent' && this.emergencyDesk24h);
+    if (!staffed && priority === 'urgent') return this.urgentAfterHours(state, replies, reason, summary, parse, now);
+    if (!staffed) return this.offerCallback(state, replies, reason, priority, summary, parse, now);
     return {
       state: { ...state, status: 'handoff', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
       replies,
       actions: [{ type: 'request_handoff', reason, priority, summary }],
       after: [{ kind: 'handoff' }],
+      events: [],
+      outcome: 'escalation',
+    };
+  }
+
+  /**
+   * An emergency with nobody at the desk: a callback form would tell someone
+   * whose kitchen is on fire to type a phone number and wait for morning.
+   * The emergency numbers (already said first) are the help; the citizen is
+   * told plainly that nobody is online, and an urgent ticket is filed for
+   * the first staff on duty without asking for anything more.
+   */
+  private urgentAfterHours(
+    state: ConversationState,
+    replies: Reply[],
+    reason: string,
+    summary: string,
+    parse: Parse,
+    now: Date,
+  ): StepResult {
+    const phone = parse.entities.find((e) => e.type === 'phone' && e.kind !== 'hotline')?.value ?? null;
+    return {
+      state: { ...state, status: 'idle', form: null, humanOffered: false, misunderstood: 0, lastIntent: parse.intent },
+      replies,
+      actions: [
+        {
+          type: 'create_ticket',
+          kind: 'callback',
+          description: `【紧急·非工作时间·${reasonLabel(reason)}】${summary}`,
+          location: null,
+          phone,
+        },
+      ],
+      after: [
+        {
+          kind: 'done',
+          template: this.msg('urgent_after_hours'),
+          vars: { hours: this.hours.describe(), next: this.hours.nextOpening(now) },
+        },
+      ],
       events: [],
       outcome: 'escalation',
     };
@@ -323,12 +418,21 @@ export class DialogueEngine {
       const form: FormState = { intent: 'appointment_cancel', slots: {}, pending: 'reference', attempts: {}, confirming: false };
       return this.result({ ...state, status: 'form', form }, [text('请提供要取消的预约号，例如 A20261125-0001。')], 'slot_prompt');
     }
-    const form: FormState = { intent: 'appointment_cancel', slots: { reference: ref }, pending: null, attempts: {}, confirming: true };
-    return this.result(
-      { ...state, status: 'form', form },
-      [text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“取消”则保留预约。`)],
-      'confirm',
-    );
+    return this.confirmCancel(state, ref);
+  }
+
+  /**
+   * Whose appointment it is is checked before asking "确认取消…吗？": a
+   * stranger hears at once that it is not theirs, and nothing about it
+   * (results.ts asks for the confirmation only when the lookup found it).
+   */
+  private confirmCancel(state: ConversationState, reference: string): StepResult {
+    const form: FormState = { intent: 'appointment_cancel', slots: { reference }, pending: null, attempts: {}, confirming: true };
+    return {
+      ...this.result({ ...state, status: 'form', form }, [], 'confirm'),
+      actions: [{ type: 'lookup_reference', reference }],
+      after: [{ kind: 'confirm_cancel', reference }],
+    };
   }
 
   private startForm(state: ConversationState, def: IntentDef, formDef: FormDef, parse: Parse, now: Date): StepResult {
@@ -491,13 +595,14 @@ export class DialogueEngine {
       if (isCancel(parse) && !ref)
         return this.result({ ...state, status: 'idle', form: null }, [text('好的，没有取消任何预约。')], 'cancelled');
       if (!ref) return this.result(state, [text('没有识别出预约号，预约号以 A 开头，例如 A20261125-0001。')], 'slot_prompt');
-      return this.result(
-        { ...state, form: { ...form, slots: { reference: ref.value }, confirming: true } },
-        [text(`确认取消预约 ${ref.value} 吗？确认请回复“是”。`)],
-        'confirm',
-      );
+      return this.confirmCancel(state, ref.value);
     }
-    if (isAffirm(parse)) {
+    // 取消预约 A…-0001 again at "确认取消…吗？" repeats the request: a yes. Another number starts over with it.
+    const named = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
+    if (isAppointmentCancel(parse) && named && named !== form.slots.reference) {
+      return this.startCancelAppointment({ ...state, status: 'idle', form: null }, parse);
+    }
+    if (isAffirm(parse) || isAppointmentCancel(parse)) {
       const reference = form.slots.reference as string;
       return {
         state: { ...state, status: 'idle', form: null },

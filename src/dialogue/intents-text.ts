@@ -6,6 +6,17 @@ const AFFIRM = /^(是|是的|对|对的|好|好的|确认|没错|可以|嗯|行|
 const DENY = /^(不是|不对|错了|不|否|no|n|有误|不正确)/;
 const QUESTION = /[?？吗呢]$|怎么|如何|哪里|哪儿|什么|多久|几天|能不能|可不可以|是否/;
 
+const BARE_NUMBER = /^[0-9][0-9\s-]*[?？。.!！]*$/;
+/** 88 / 886 (拜拜 in chat slang) are the only numbers that mean goodbye. */
+const GOODBYE_NUMBER = /^8{2,}6?[。.!！]*$/;
+const HOTLINE = /^12345[?？。.!！]*$/;
+
+/** A message that is only a number: never a yes, a no or a goodbye (886 aside). */
+export const isBareNumber = (p: Parse) => BARE_NUMBER.test(p.normalised.trim()) && !GOODBYE_NUMBER.test(p.normalised.trim());
+/** 88 / 886: digits look alike to the classifier, so the words decide. */
+export const isGoodbyeNumber = (p: Parse) => GOODBYE_NUMBER.test(p.normalised.trim());
+/** 12345 on its own: the citizen names the hotline (and may ask what it is). */
+export const isHotlineNumber = (p: Parse) => HOTLINE.test(p.normalised.trim());
 /** The citizen's own words say stop (取消, 算了 …), whatever the classifier thinks. */
 export const isExplicitCancel = (p: Parse) => CANCEL.test(p.normalised) && [...p.normalised].length <= 10;
 export const isCancel = (p: Parse) => p.intent === 'cancel' || isExplicitCancel(p);

@@ -5,6 +5,7 @@
  */
 import { OUT_OF_SCOPE } from '../core/parse.js';
 import { DISTRICTS } from '../nlu/entities/districts.js';
+import { FOLLOW_UP_MESSAGE_VARS } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
 import { render } from './slots.js';
 
@@ -15,12 +16,14 @@ const MESSAGE_VARS: Record<string, string[]> = {
   handoff_queued: ['position', 'wait'],
   handoff_waiting: ['position', 'wait'],
   callback_offer: ['hours', 'next'],
+  urgent_after_hours: ['hours', 'next', 'reference'],
   callback_done: ['reference', 'next', 'phone'],
   rating_thanks: ['label'],
   rating_follow_up: ['label', 'reference'],
   form_cancelled: ['form'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],
+  ...FOLLOW_UP_MESSAGE_VARS,
 };
 
 export function lintBehaviour(b: Behaviour, corpusIntents: readonly string[]): string[] {

@@ -41,9 +41,26 @@ export function completeTurn(
     if (after.kind === 'done' && (r.type === 'appointment_created' || r.type === 'ticket_created')) {
       replies.push(text(render(after.template, { ...after.vars, reference: r.reference })));
       events.push({ type: r.type === 'appointment_created' ? 'appointment.created' : 'ticket.created', id: r.reference });
-      state = { ...state, lastReference: r.reference };
+      // The record just made is what the conversation is about now (topic-memory.ts).
+      const topic = state.topic ? { ...state.topic, reference: r.reference } : state.topic;
+      state = { ...state, lastReference: r.reference, topic };
     } else if (after.kind === 'lookup') {
       replies.push(text(describeReference(b, r)));
+    } else if (after.kind === 'confirm_cancel') {
+      const ref = after.reference;
+      if (r.type === 'reference_found' && r.kind === 'appointment' && r.status === 'booked') {
+        replies.push(text(`确认取消预约 ${ref} 吗？确认请回复“是”，回复“不”则保留预约。`));
+      } else {
+        // Not theirs or unknown read the same, so a stranger learns nothing about someone else's booking.
+        replies.push(
+          text(
+            r.type === 'reference_found'
+              ? `预约 ${ref} 之前已经取消了。`
+              : `没有找到您名下的预约 ${ref}，请核对预约号。只能取消您本人在本渠道办理的预约；如有疑问可拨打 12345。`,
+          ),
+        );
+        state = { ...state, status: 'idle', form: null };
+      }
     } else if (after.kind === 'cancel_appointment' && r.type === 'appointment_cancelled') {
       if (!r.found) replies.push(text(`没有找到您名下的预约 ${r.reference}，请核对预约号。`));
       else if (r.alreadyCancelled) replies.push(text(`预约 ${r.reference} 之前已经取消了。`));

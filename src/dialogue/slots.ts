@@ -7,6 +7,7 @@ import type { EntityOf, EntityType } from '../core/entities.js';
 import type { Parse } from '../core/parse.js';
 import { isValidPhone } from '../nlu/entities/phones.js';
 import type { Behaviour, GarbageItem, SlotDef } from './definitions.js';
+import { foreignReference } from './foreign-reference.js';
 
 export type SlotReading = { ok: true; value: string } | { ok: false; reason: string } | { ok: false; reason: null };
 
@@ -118,7 +119,10 @@ export function readSlot(slot: SlotDef, parse: Parse, now: Date, behaviour: Beha
     }
     case 'reference': {
       const r = entity(parse, 'reference');
-      return r ? { ok: true, value: r.value } : options.asked ? { ok: false, reason: '' } : none;
+      if (r) return { ok: true, value: r.value };
+      const foreign = foreignReference(parse);
+      if (foreign) return { ok: false, reason: `没有查到编号 ${foreign} 的记录。` };
+      return options.asked ? { ok: false, reason: '' } : none;
     }
     case 'text': {
       const value = parse.text.trim();

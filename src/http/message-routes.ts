@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { MAX_TEXT_LENGTH } from './parse-routes.js';
+import { MAX_CURSOR } from './validation.js';
 
 const messageBody = {
   type: 'object',
@@ -85,7 +86,7 @@ export function messageRoutes(options: MessageRouteOptions) {
             querystring: {
               type: 'object',
               required: ['userId'],
-              properties: { userId: messageBody.properties.userId, after: { type: 'integer', minimum: 0 } },
+              properties: { userId: messageBody.properties.userId, after: { type: 'integer', minimum: 0, maximum: MAX_CURSOR } },
             },
           },
           preHandler: async (request: FastifyRequest, reply: FastifyReply) => {

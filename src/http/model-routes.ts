@@ -9,6 +9,7 @@ import type { StaffStore } from '../core/staff.js';
 import type { StaffAuth } from '../staff/auth.js';
 import type { ModelDesk } from '../staff/model-desk.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
+import { roleTooLow, sendRefusal } from './refusal-page.js';
 import { me, requireStaff } from './staff-guard.js';
 
 export interface ModelRouteOptions {
@@ -23,8 +24,9 @@ const PAGE = new URL('../console/models.html', import.meta.url);
 export function modelRoutes(o: ModelRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const page = loadHtmlPage(PAGE);
-    app.get('/console/models', async (_req, reply) => {
+    app.get('/console/models', async (request, reply) => {
       if (!page) throw new AppError('NOT_FOUND', 'The models page is not installed');
+      if (await roleTooLow(o.auth, 'maintainer', request)) return sendRefusal(reply, '模型管理');
       return sendHtmlPage(reply, page);
     });
     const maintainer = requireStaff(o.auth, 'maintainer');

@@ -9,6 +9,7 @@ import { REVIEW_REASONS, type ReviewReason } from '../core/review.js';
 import type { ReviewService } from '../review/review-service.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
+import { roleTooLow, sendRefusal } from './refusal-page.js';
 import { me, requireStaff } from './staff-guard.js';
 
 export interface ReviewRouteOptions {
@@ -39,8 +40,9 @@ const labelSchema = {
 export function reviewRoutes(o: ReviewRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const page = loadHtmlPage(PAGE);
-    app.get('/console/review', async (_req, reply) => {
+    app.get('/console/review', async (request, reply) => {
       if (!page) throw new AppError('NOT_FOUND', 'The review page is not installed');
+      if (await roleTooLow(o.auth, 'maintainer', request)) return sendRefusal(reply, '语料审核');
       return sendHtmlPage(reply, page);
     });
 

@@ -7,7 +7,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AppError } from '../core/errors.js';
+import { AppError, isAppError } from '../core/errors.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
 import type { Role, StaffStore } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
@@ -19,6 +19,7 @@ import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
+import { MAX_CURSOR } from './validation.js';
 
 const MAX_REPLY = 2000;
 
@@ -74,7 +75,12 @@ export function staffRoutes(o: StaffRouteOptions) {
         },
       },
       async (request, reply) => {
-        const s = await o.auth.login(request.body.name, request.body.password);
+        const s = await o.auth.login(request.body.name, request.body.password, request.ip).catch((e: unknown) => {
+          const wait =
+            isAppError(e) && e.code === 'LOGIN_THROTTLED' ? (e.details as { retryAfterSeconds?: number }).retryAfterSeconds : undefined;
+          if (wait) reply.header('retry-after', wait);
+          throw e;
+        });
         const secure = o.cookieSecure === 'auto' ? request.protocol === 'https' : o.cookieSecure === 'true';
         reply.setCookie(SESSION_COOKIE, s.token, {
           httpOnly: true,
@@ -165,7 +171,7 @@ export function staffRoutes(o: StaffRouteOptions) {
           params: {
             type: 'object',
             required: ['id', 'messageId'],
-            properties: { id: text(64), messageId: { type: 'integer', minimum: 1 } },
+            properties: { id: text(64), messageId: { type: 'integer', minimum: 1, maximum: MAX_CURSOR } },
           },
         },
       },
@@ -189,7 +195,7 @@ export function staffRoutes(o: StaffRouteOptions) {
       '/api/staff/canned/:id',
       {
         preHandler: guard('admin'),
-        schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } },
+        schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: MAX_CURSOR } } } },
       },
       async (request, reply) => {
         if (!(await o.staff.deleteCannedReply(request.params.id))) throw new AppError('NOT_FOUND');
@@ -203,7 +209,11 @@ export function staffRoutes(o: StaffRouteOptions) {
       },
     );
 
-    app.get('/api/staff/users', { preHandler: guard('admin') }, async () => ({ users: await o.staff.listUsers(o.clock().getTime()) }));
+    // "locked": failed logins have paused some address for this name (staff/login-throttle.ts).
+    const withPause = <U extends { name: string; locked: boolean }>(u: U): U => ({ ...u, locked: o.auth.paused(u.name) });
+    app.get('/api/staff/users', { preHandler: guard('admin') }, async () => ({
+      users: (await o.staff.listUsers(o.clock().getTime())).map(withPause),
+    }));
     app.post<{ Body: { name: string; role: string; password: string } }>(
       '/api/staff/users',
       {
@@ -252,6 +262,8 @@ export function staffRoutes(o: StaffRouteOptions) {
           passwordHash: password === undefined ? undefined : await hashPassword(password),
         });
         if (!changed) throw new AppError('NOT_FOUND', `No staff member ${request.params.id}`);
+        const user = (await o.staff.listUsers(o.clock().getTime())).find((u) => u.id === request.params.id);
+        if (unlock && user) o.auth.unlock(user.name);
         await o.staff.audit({
           staffId: me(request).id,
           action: 'user_change',
@@ -259,7 +271,7 @@ export function staffRoutes(o: StaffRouteOptions) {
           details: { disabled, unlock, password: password === undefined ? undefined : 'changed' },
           now: o.clock().getTime(),
         });
-        return { user: (await o.staff.listUsers(o.clock().getTime())).find((u) => u.id === request.params.id) };
+        return { user: user && withPause(user) };
       },
     );
     app.get<{ Querystring: { limit?: number } }>(
@@ -288,7 +300,17 @@ export function staffRoutes(o: StaffRouteOptions) {
       });
       reply.raw.write('retry: 2000\n: connected\n\n');
       streams.add(reply);
-      const unsubscribe = o.events.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
+      // Each event is filtered for this staff member's role; the chain keeps them in order.
+      const user = me(request);
+      let sending = Promise.resolve();
+      const unsubscribe = o.events.subscribe((e) => {
+        sending = sending
+          .then(async () => {
+            const shown = await o.desk.liveEvent(user, e);
+            if (shown) reply.raw.write(`data: ${JSON.stringify(shown)}\n\n`);
+          })
+          .catch((err: unknown) => request.log.error({ err }, 'live event not sent'));
+      });
       const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
       heartbeat.unref();
       request.raw.on('close', () => {

@@ -6,6 +6,8 @@
  *   classifier.json   the NLP.js neural model
  *   user-dict.txt     government terms the segmenter must know
  *   corrections.tsv   spelling corrections applied before segmentation
+ *   aspects.json      the aspect classifier and aspect words (follow-up questions;
+ *                     optional: artifacts made before them load without)
  *
  * It is written to a temporary sibling and renamed into place, so a reader
  * never sees half an artifact.
@@ -15,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { AppError } from '../core/errors.js';
+import { AspectModel, type AspectModelJson } from './aspect-model.js';
 import { parseCorrections } from './corrections.js';
 import { featureSteps } from './features.js';
 import { createJiebaSegmenter, parseTerms } from './jieba-segmenter.js';
@@ -31,6 +34,7 @@ export function saveArtifact(model: NluModel, dir: string): void {
   writeFileSync(path.join(tmp, 'classifier.json'), JSON.stringify(model.classifier.toJSON()));
   writeFileSync(path.join(tmp, 'user-dict.txt'), `${model.terms.join('\n')}\n`);
   writeFileSync(path.join(tmp, 'corrections.tsv'), `# wrong<TAB>right\n${model.corrections.map(([w, r]) => `${w}\t${r}`).join('\n')}\n`);
+  if (model.aspects) writeFileSync(path.join(tmp, 'aspects.json'), JSON.stringify(model.aspects.toJSON()));
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }
@@ -44,6 +48,7 @@ export function loadArtifact(dir: string): NluModel {
       classifier: read('classifier.json'),
       terms: read('user-dict.txt'),
       corrections: read('corrections.tsv'),
+      aspects: existsSync(path.join(dir, 'aspects.json')) ? read('aspects.json') : null,
     };
     return assemble(dir, files, JSON.parse(files.classifier));
   });
@@ -67,7 +72,12 @@ export async function loadArtifactAsync(dir: string): Promise<NluModel> {
   ]).catch((e: Error) => {
     throw invalid(dir, e);
   });
-  const files = { manifest, classifier, terms, corrections };
+  const aspects = existsSync(path.join(dir, 'aspects.json'))
+    ? await read('aspects.json').catch((e: Error) => {
+        throw invalid(dir, e);
+      })
+    : null;
+  const files = { manifest, classifier, terms, corrections, aspects };
   await setImmediate();
   const json: unknown = guarded(dir, () => JSON.parse(files.classifier));
   await setImmediate();
@@ -79,6 +89,7 @@ interface ArtifactFiles {
   classifier: string;
   terms: string;
   corrections: string;
+  aspects: string | null;
 }
 
 function checkFiles(dir: string): void {
@@ -105,9 +116,12 @@ function assemble(dir: string, files: ArtifactFiles, classifierJson: unknown): N
   const corrections = parseCorrections(files.corrections, `${dir}/corrections.tsv`);
   const segmenter = createJiebaSegmenter(terms);
   const text = createTextPipeline(segmenter, corrections, manifest.features);
-  const classifier = loadNlpjsClassifier(
-    classifierJson,
-    featureSteps((t) => segmenter.segment(t), manifest.features),
-  );
-  return new NluModel(manifest, classifier, text, terms, corrections);
+  const steps = featureSteps((t) => segmenter.segment(t), manifest.features);
+  const classifier = loadNlpjsClassifier(classifierJson, steps);
+  let aspects: AspectModel | null = null;
+  if (files.aspects !== null) {
+    const json = JSON.parse(files.aspects) as AspectModelJson;
+    aspects = new AspectModel(loadNlpjsClassifier(json.classifier, steps), json.threshold, json.aspectWords);
+  }
+  return new NluModel(manifest, classifier, text, terms, corrections, aspects);
 }

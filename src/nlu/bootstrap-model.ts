@@ -32,6 +32,7 @@ export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log
     terms: corpus.terms,
     corrections: corpus.corrections,
     corpusHash: corpus.hash,
+    aspects: corpus.aspects,
     onProgress: (p) => {
       if (p.stage !== 'epoch' && p.stage !== 'evaluated') log.info(p, 'training');
     },

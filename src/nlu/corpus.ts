@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAspect } from '../core/aspects.js';
 import { AppError } from '../core/errors.js';
 import { expandOosTemplates, parseOosTemplates } from './augment.js';
 import { type CorrectionTable, parseCorrections } from './corrections.js';
@@ -19,6 +20,7 @@ export interface LabelledText {
   intent: string;
 }
 
+const OUT_OF_SCOPE_LABEL = 'None';
 const INTENT_ID = /^(?:None|[a-z][a-z0-9_]*)$/;
 
 function fail(message: string): never {
@@ -88,6 +90,8 @@ export interface Corpus {
   /** Out-of-scope lines generated from augment/out-of-scope-templates.yaml. */
   augmented: LabelledText[];
   test: LabelledText[];
+  /** aspects/*.yaml: follow-up phrasings labelled with the aspect they ask (`intent` holds the aspect, or None). */
+  aspects: LabelledText[];
   /** reviewed/*.jsonl: labelled citizen messages, split into training and the regression set. */
   reviewed: ReviewedSplit;
   terms: string[];
@@ -104,7 +108,14 @@ const sorted = (dir: string, ext: RegExp) =>
         .map((f) => path.join(dir, f))
     : [];
 
-/** Loads corpus/: train/*.yaml, test/*.jsonl, reviewed/*.jsonl (optional), dict/gov-terms.txt, dict/corrections.tsv. */
+/** A JSONL file of multi-turn conversations (`{"id", "turns": [...]}` lines), which is not a labelled single-message split. */
+export const isMultiTurnSource = (source: string): boolean => /^\s*\{[^\n]*"turns"\s*:/.test(source);
+
+/**
+ * Loads corpus/: train/*.yaml, test/*.jsonl (multi-turn files skipped: they
+ * are read by eval --data), aspects/*.yaml, reviewed/*.jsonl (optional),
+ * dict/gov-terms.txt, dict/corrections.tsv.
+ */
 export function loadCorpus(dir: string): Corpus {
   const hash = createHash('sha256');
   const read = (file: string) => {
@@ -113,7 +124,13 @@ export function loadCorpus(dir: string): Corpus {
     return text;
   };
   const train = sorted(path.join(dir, 'train'), /\.ya?ml$/).flatMap((f) => parseCorpusYaml(read(f), f));
-  const test = sorted(path.join(dir, 'test'), /\.jsonl$/).flatMap((f) => parseJsonl(read(f), f));
+  const test = sorted(path.join(dir, 'test'), /\.jsonl$/).flatMap((f) => {
+    const source = readFileSync(f, 'utf8');
+    return isMultiTurnSource(source) ? [] : parseJsonl(read(f), f);
+  });
+  const aspects = sorted(path.join(dir, 'aspects'), /\.ya?ml$/).flatMap((f) => parseCorpusYaml(read(f), f));
+  for (const a of aspects)
+    if (a.intent !== OUT_OF_SCOPE_LABEL && !isAspect(a.intent)) fail(`${dir}/aspects: "${a.intent}" is not an aspect`);
   const termsFile = path.join(dir, 'dict', 'gov-terms.txt');
   const correctionsFile = path.join(dir, 'dict', 'corrections.tsv');
   const templatesFile = path.join(dir, 'augment', 'out-of-scope-templates.yaml');
@@ -123,7 +140,7 @@ export function loadCorpus(dir: string): Corpus {
   if (train.length === 0) fail(`${dir}: no training utterances found in train/*.yaml`);
   const reviewedItems = sorted(path.join(dir, 'reviewed'), /\.jsonl$/).flatMap((f) => parseReviewedJsonl(read(f), f));
   const reviewed = splitReviewed(reviewedItems, { training: [...train, ...augmented], heldout: test });
-  return { train, augmented, test, reviewed, terms, corrections, hash: hash.digest('hex') };
+  return { train, augmented, test, aspects, reviewed, terms, corrections, hash: hash.digest('hex') };
 }
 
 /** Everything the corpus trains on: hand-written, reviewed (minus the regression set) and generated lines. */

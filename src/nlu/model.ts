@@ -5,6 +5,7 @@
 import type { Entity } from '../core/entities.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { IntentClassifier, Segmenter } from '../core/ports.js';
+import type { AspectManifest, AspectModel } from './aspect-model.js';
 import type { CorrectionTable } from './corrections.js';
 import { compileCorrector } from './corrections.js';
 import { extractEntities } from './entities/index.js';
@@ -32,6 +33,8 @@ export interface ModelManifest {
   node: string;
   /** Held-out metrics, when a test split was available at training time. */
   metrics: Omit<EvaluationReport, 'slowest'> | null;
+  /** The aspect classifier and aspect words for follow-up questions (aspects.json); absent in older artifacts. */
+  aspects?: AspectManifest;
 }
 
 /** Everything below the classifier that turns raw text into features. */
@@ -59,6 +62,8 @@ export class NluModel {
     readonly text: TextPipeline,
     readonly terms: readonly string[],
     readonly corrections: CorrectionTable,
+    /** Reads follow-ups: null for an artifact trained before aspects existed (parses then carry none). */
+    readonly aspects: AspectModel | null = null,
   ) {}
 
   get version(): string {
@@ -67,11 +72,13 @@ export class NluModel {
 
   /** Classification only (no entities): what evaluation and calibration need. */
   classify(raw: string): Omit<Parse, 'entities'> {
-    const { normalised, tokens, features } = this.text.prepare(raw);
+    return this.classifyPrepared(raw, this.text.prepare(raw));
+  }
+
+  private classifyPrepared(raw: string, { normalised, tokens, features }: ReturnType<TextPipeline['prepare']>): Omit<Parse, 'entities'> {
     const { ranked, activation } = features.length > 0 ? this.classifier.classify(features) : { ranked: [], activation: 0 };
     const top = ranked[0] ?? { intent: OUT_OF_SCOPE, score: 0 };
-    const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
-    const accepted = top.intent !== OUT_OF_SCOPE && confidence >= this.manifest.threshold;
+    const accepted = this.accepts(top, activation);
     return {
       text: raw,
       normalised,
@@ -85,9 +92,31 @@ export class NluModel {
     };
   }
 
+  private accepts(top: { intent: string; score: number }, activation: number): boolean {
+    const confidence = this.manifest.thresholdOn === 'activation' ? activation : top.score;
+    return top.intent !== OUT_OF_SCOPE && confidence >= this.manifest.threshold;
+  }
+
   parse(raw: string, now: Date = new Date()): Parse {
-    const parse = this.classify(raw);
+    const prepared = this.text.prepare(raw);
+    const parse = this.classifyPrepared(raw, prepared);
     const entities: Entity[] = parse.normalised ? extractEntities(parse.normalised, now) : [];
-    return { ...parse, entities };
+    if (!this.aspects) return { ...parse, entities };
+    return { ...parse, entities, aspect: this.aspects.read(prepared.features), topics: this.ownTopics(parse, prepared.tokens) };
+  }
+
+  /**
+   * The topic a message names by its own words: the intent model's reading
+   * of it without its aspect words (see aspect-model.ts). Unchanged when it
+   * has none; nothing when only aspect words are left.
+   */
+  private ownTopics(parse: Omit<Parse, 'entities'>, tokens: readonly string[]): string[] {
+    const rest = (this.aspects as AspectModel).residual(tokens);
+    const content = tokens.filter((t) => /[\p{Script=Han}A-Za-z0-9]/u.test(t));
+    if (rest.length === content.length) return parse.intent === OUT_OF_SCOPE ? [] : [parse.intent];
+    if (rest.length === 0) return [];
+    const { ranked, activation } = this.classifier.classify(buildFeatures(rest, this.manifest.features));
+    const top = ranked[0];
+    return top && this.accepts(top, activation) ? [top.intent] : [];
   }
 }

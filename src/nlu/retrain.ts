@@ -81,6 +81,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     terms: corpus.terms,
     corrections: corpus.corrections,
     corpusHash: corpus.hash,
+    aspects: corpus.aspects,
     onProgress: progress,
     ...o.training,
   });

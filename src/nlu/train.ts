@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OUT_OF_SCOPE } from '../core/parse.js';
+import { AspectModel, DEFAULT_ASPECT_THRESHOLD, deriveAspectWords, deriveTopicTerms } from './aspect-model.js';
 import { calibrateThreshold, type ScoredOutcome, stratifiedFolds } from './calibrate.js';
 import type { LabelledText } from './corpus.js';
 import { type CorrectionTable, mergeCorrections } from './corrections.js';
@@ -41,6 +42,9 @@ export interface TrainOptions {
   thresholdOn?: ConfidenceSignal;
   /** Training jobs run at once (default: CPU cores). */
   parallel?: number;
+  /** Aspect lines (corpus/aspects/): with them the model also reads follow-up questions. */
+  aspects?: readonly LabelledText[];
+  aspectThreshold?: number;
   /** Add pinyin spellings of the terms to the corrections (default true). */
   pinyin?: boolean;
   onProgress?: (p: TrainProgress) => void;
@@ -110,12 +114,30 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
       neural,
     })),
   ];
+  // The aspect classifier trains beside the others, on the same features.
+  const aspectExamples: TrainingExample[] = [];
+  for (const row of options.aspects ?? []) {
+    const normalised = text.prepare(row.text).normalised;
+    if (normalised) aspectExamples.push({ text: segmenter.segment(normalised).join(TOKEN_SEPARATOR), intent: row.intent });
+  }
+  if (aspectExamples.length > 0) jobs.push({ examples: aspectExamples, features, neural });
   progress({ stage: 'jobs', jobs: jobs.length, folds: parts.length });
   const models = await runTrainJobs(jobs, {
     parallel: options.parallel,
     onProgress: (job, epoch, error) => progress({ stage: 'epoch', job, epoch, error }),
   });
   const classifier = loadNlpjsClassifier(models[0], steps);
+  const aspects =
+    aspectExamples.length > 0
+      ? new AspectModel(
+          loadNlpjsClassifier(models[models.length - 1], steps),
+          options.aspectThreshold ?? DEFAULT_ASPECT_THRESHOLD,
+          deriveAspectWords(
+            aspectExamples.map((e) => ({ tokens: e.text.split(TOKEN_SEPARATOR), intent: e.intent })),
+            deriveTopicTerms(segmented.map((e) => ({ tokens: e.text.split(TOKEN_SEPARATOR), intent: e.intent }))),
+          ),
+        )
+      : null;
 
   let threshold = options.threshold ?? 0.5;
   let thresholdOn: ConfidenceSignal = options.thresholdOn ?? 'share';
@@ -158,8 +180,18 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
     libraries: libraryVersions(),
     node: process.version,
     metrics: null,
+    ...(aspects
+      ? {
+          aspects: {
+            labels: [...new Set(aspectExamples.map((e) => e.intent))].filter((l) => l !== OUT_OF_SCOPE).sort(),
+            trainingSize: aspectExamples.length,
+            threshold: aspects.threshold,
+            aspectWords: aspects.aspectWordCount,
+          },
+        }
+      : {}),
   };
-  const model = new NluModel(manifest, classifier, text, [...options.terms], corrections);
+  const model = new NluModel(manifest, classifier, text, [...options.terms], corrections, aspects);
   let report: EvaluationReport | null = null;
   if (options.test && options.test.length > 0) {
     report = evaluateModel(model, options.test);

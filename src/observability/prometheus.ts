@@ -81,6 +81,25 @@ export class PrometheusTelemetry implements Telemetry {
     });
   }
 
+  /** The PostgreSQL connection pool (DATABASE_URL): clients open, idle, and requests waiting for one. */
+  databasePool(stats: () => { total: number; idle: number; waiting: number }): void {
+    const figures = [
+      ['wenzheng_db_pool_clients', 'Connections the pool holds open to PostgreSQL', 'total'],
+      ['wenzheng_db_pool_idle_clients', 'Pooled connections not in use', 'idle'],
+      ['wenzheng_db_pool_waiting_requests', 'Queries and transactions waiting for a connection', 'waiting'],
+    ] as const;
+    for (const [name, help, key] of figures) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(stats()[key]);
+        },
+      });
+    }
+  }
+
   turn(r: TurnReport): void {
     this.messages.inc({ channel: r.channel, outcome: r.outcome });
     this.intents.inc({ intent: r.intent });

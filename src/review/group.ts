@@ -12,7 +12,7 @@
  * 10,000 messages group in ~0.1 s (test/review/group.test.ts).
  */
 import type { IntentScore } from '../core/parse.js';
-import type { ReviewCandidate, ReviewReason } from '../core/review.js';
+import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
 import { clusterNearDuplicates } from './near-duplicates.js';
 import { itemId, reviewKey } from './review-key.js';
 
@@ -52,6 +52,8 @@ export interface ReviewItem {
   firstSeen: number;
   lastSeen: number;
   modelVersion: string | null;
+  /** The newest message's use of the conversation's topic (a follow-up), if any: label it like any other miss. */
+  topic: TopicTrace | null;
 }
 
 /** Groups candidates (newest first), leaving out texts whose review key is in `labelled`. */
@@ -107,6 +109,7 @@ export function presentGroup(g: ReviewGroup): ReviewItem {
     firstSeen: (messages[messages.length - 1] as ReviewCandidate).at,
     lastSeen: newest.at,
     modelVersion: newest.modelVersion,
+    topic: newest.topic ?? null,
   };
 }
 

@@ -3,11 +3,12 @@
  * cookie and is stored only as a SHA-256 hash, so a copy of the database
  * does not hold usable sessions. Each session has its own CSRF token, which
  * state-changing requests must echo in a header (synchronizer-token
- * pattern). Repeated failures lock the account for a while.
+ * pattern). Repeated failures pause that name from that address (LoginThrottle).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { StaffStore, StaffUser } from '../core/staff.js';
+import { LoginThrottle } from './login-throttle.js';
 import { DUMMY_HASH, verifyPassword } from './passwords.js';
 
 export interface AuthOptions {
@@ -21,35 +22,65 @@ export interface AuthOptions {
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class StaffAuth {
-  constructor(private readonly o: AuthOptions) {}
+  private readonly throttle: LoginThrottle;
 
-  async login(name: string, password: string): Promise<{ user: StaffUser; token: string; csrfToken: string; expiresAt: number }> {
+  constructor(private readonly o: AuthOptions) {
+    this.throttle = new LoginThrottle({ maxFailures: o.maxFailures, pauseMs: o.lockMinutes * 60_000 });
+  }
+
+  /** An admin's unlock: every address may try this name again at once. */
+  unlock(name: string): void {
+    this.throttle.clear(name);
+  }
+
+  /** Whether failed logins have paused some address for this name now. */
+  paused(name: string): boolean {
+    return this.throttle.anyPaused(name, this.o.clock().getTime());
+  }
+
+  /**
+   * `source` is the client's address. An unknown name and a wrong password
+   * answer alike (same status, body and scrypt work); repeated failures from
+   * one source for one name pause that pair only (LoginThrottle), whether or
+   * not the name exists.
+   */
+  async login(
+    name: string,
+    password: string,
+    source: string,
+  ): Promise<{ user: StaffUser; token: string; csrfToken: string; expiresAt: number }> {
     const now = this.o.clock().getTime();
+    const target = name.slice(0, 64);
+    const paused = this.throttle.paused(name, source, now);
+    if (paused) throw new AppError('LOGIN_THROTTLED', undefined, { retryAfterSeconds: paused.retryAfterSeconds });
     const account = await this.o.store.findAccountByName(name);
-    if (!account || account.disabled) {
-      await verifyPassword(password, DUMMY_HASH); // same time as a real check: names cannot be probed
-      await this.o.store.audit({ staffId: null, action: 'login_failed', target: name.slice(0, 64), now });
-      throw new AppError('BAD_CREDENTIALS');
-    }
-    if (account.lockedUntil !== null && account.lockedUntil > now) {
-      throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.ceil((account.lockedUntil - now) / 1000) });
-    }
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      const r = await this.o.store.loginFailed(account.id, now, this.o.maxFailures, this.o.lockMinutes * 60_000);
-      await this.o.store.audit({ staffId: account.id, action: 'login_failed', details: { failures: r.failedLogins }, now });
-      if (r.lockedUntil !== null && r.lockedUntil > now) {
-        await this.o.store.audit({ staffId: account.id, action: 'account_locked', now });
-        throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.ceil((r.lockedUntil - now) / 1000) });
+    const usable = account && !account.disabled ? account : null;
+    // An unknown or disabled name is checked against a dummy hash: the same time as a real check.
+    const ok = await verifyPassword(password, usable?.passwordHash ?? DUMMY_HASH);
+    if (!usable || !ok) {
+      const { failures, pause } = this.throttle.failed(name, source, now);
+      const staffId = usable?.id ?? null;
+      await this.o.store.audit({ staffId, action: 'login_failed', target, details: { source, failures }, now });
+      if (pause) {
+        await this.o.store.audit({
+          staffId,
+          action: 'login_paused',
+          target,
+          details: { source, failures, seconds: pause.retryAfterSeconds },
+          now,
+        });
+        throw new AppError('LOGIN_THROTTLED', undefined, { retryAfterSeconds: pause.retryAfterSeconds });
       }
       throw new AppError('BAD_CREDENTIALS');
     }
-    await this.o.store.loginSucceeded(account.id);
+    this.throttle.succeeded(name, source);
+    await this.o.store.loginSucceeded(usable.id);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = now + this.o.sessionHours * 3600_000;
-    await this.o.store.createSession({ tokenHash: hashToken(token), staffId: account.id, csrfToken, now, expiresAt });
-    await this.o.store.audit({ staffId: account.id, action: 'login', now });
-    return { user: { id: account.id, name: account.name, role: account.role }, token, csrfToken, expiresAt };
+    await this.o.store.createSession({ tokenHash: hashToken(token), staffId: usable.id, csrfToken, now, expiresAt });
+    await this.o.store.audit({ staffId: usable.id, action: 'login', now });
+    return { user: { id: usable.id, name: usable.name, role: usable.role }, token, csrfToken, expiresAt };
   }
 
   async session(token: string | undefined): Promise<{ user: StaffUser; csrfToken: string } | null> {

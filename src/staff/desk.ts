@@ -70,6 +70,22 @@ export interface MessageView {
   deliveryError: string | null;
 }
 
+/** An agent sees the waiting queue and the handoffs they hold or held; maintainers and admins see all. */
+const canSee = (user: StaffUser, h: HandoffRecord) =>
+  roleAtLeast(user.role, 'maintainer') || h.status === 'queued' || h.claimedBy === user.id;
+
+/** Sent instead of an event about a handoff the agent may not see, when it changed what the queue shows. */
+export interface QueueChanged {
+  type: 'queue.changed';
+}
+const QUEUE_EVENTS = new Set<StaffEvent['type']>([
+  'handoff.created',
+  'handoff.claimed',
+  'handoff.released',
+  'handoff.closed',
+  'handoff.callback',
+]);
+
 const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}…` : `${userId.slice(0, 3)}…${userId.slice(-3)}`);
 
 export class StaffDesk {
@@ -93,7 +109,8 @@ export class StaffDesk {
   async queue(user: StaffUser) {
     const open = await this.o.staff.openHandoffs();
     const closed = await this.o.staff.recentlyClosed(20);
-    const handoffs = await Promise.all([...open, ...closed].map((h) => this.view(h)));
+    const shown = [...open, ...closed].filter((h) => canSee(user, h));
+    const handoffs = await Promise.all(shown.map((h) => this.view(h)));
     return {
       handoffs,
       counts: {
@@ -105,12 +122,24 @@ export class StaffDesk {
     };
   }
 
-  /** An agent sees the queue and their own conversations; maintainers and admins see all. */
   private async visible(user: StaffUser, id: string): Promise<HandoffRecord> {
     const h = await this.o.staff.handoff(id);
     if (!h) throw new AppError('NOT_FOUND', `No handoff ${id}`);
-    if (roleAtLeast(user.role, 'maintainer') || h.status === 'queued' || h.claimedBy === user.id) return h;
+    if (canSee(user, h)) return h;
     throw new AppError('FORBIDDEN', 'This conversation is held by another agent');
+  }
+
+  /**
+   * What a staff member's live stream carries for an event. An agent hears
+   * of the queue and their own handoffs; of another agent's handoff only that
+   * the queue changed (when it was taken, released or ended), with neither
+   * its id nor who acted, and nothing of its messages.
+   */
+  async liveEvent(user: StaffUser, e: StaffEvent): Promise<StaffEvent | QueueChanged | null> {
+    if (roleAtLeast(user.role, 'maintainer') || e.by?.id === user.id) return e;
+    const h = await this.o.staff.handoff(e.handoffId);
+    if (h && canSee(user, h)) return e;
+    return QUEUE_EVENTS.has(e.type) ? { type: 'queue.changed' } : null;
   }
 
   async conversation(user: StaffUser, id: string) {

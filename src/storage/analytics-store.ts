@@ -4,17 +4,16 @@
  * prepared once; one call reads in one transaction, so every figure of a
  * report comes from the same snapshot (WAL: the writer is never blocked).
  */
-import type { AnalyticsFacts, AnalyticsQuery, HandoffFact, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
+import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
+import { handoffFact, type Row } from './rows.js';
 import type { Db } from './sqlite.js';
 
 // Days and hours are Shanghai wall-clock. China has kept UTC+8 without
 // daylight saving since 1991, so a fixed offset is exact for every stored
 // timestamp, and lets SQLite group by day and hour itself.
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const dayOf = (column: string) => `date((${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
 const CITIZEN_IN_WINDOW = "m.author = 'citizen' AND m.created_at >= @fromMs AND m.created_at < @toMs";
-
-type Row = Record<string, any>;
 
 export class SqliteAnalyticsStore implements AnalyticsQuery {
   private readonly s;
@@ -89,16 +88,4 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
       };
     })();
   }
-}
-
-function handoffFact(r: Row): HandoffFact {
-  return {
-    reason: r.reason,
-    priority: r.priority,
-    status: r.status,
-    createdAt: r.created_at,
-    firstResponseAt: r.first_response_at,
-    closedAt: r.closed_at,
-    closedByStaff: r.closed_by !== null,
-  };
 }

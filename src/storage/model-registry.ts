@@ -4,40 +4,9 @@
  * the CURRENT pointer commit together.
  */
 import { AppError } from '../core/errors.js';
-import type { ModelMetrics, ModelRegistry, ModelStatus, ModelVersionRecord, NewModelVersion, Promotion } from '../core/model-registry.js';
+import type { ModelRegistry, ModelStatus, ModelVersionRecord, NewModelVersion, Promotion } from '../core/model-registry.js';
+import { type Row, modelVersionFromRow as toRecord } from './rows.js';
 import type { Db } from './sqlite.js';
-
-interface Row {
-  version: string;
-  created_at: number;
-  corpus_hash: string;
-  metrics: string;
-  status: ModelStatus;
-  promoted_at: number | null;
-  promoted_by: string | null;
-  force_reason: string | null;
-}
-
-const NO_METRICS: ModelMetrics = { heldoutAccuracy: null, heldoutLines: 0, regressionAccuracy: null, regressionLines: 0 };
-
-function toRecord(r: Row): ModelVersionRecord {
-  let metrics = NO_METRICS;
-  try {
-    metrics = { ...NO_METRICS, ...(JSON.parse(r.metrics) as Partial<ModelMetrics>) };
-  } catch {
-    // A hand-edited row should not hide the version from model:list.
-  }
-  return {
-    version: r.version,
-    createdAt: r.created_at,
-    corpusHash: r.corpus_hash,
-    metrics,
-    status: r.status,
-    promotedAt: r.promoted_at,
-    promotedBy: r.promoted_by,
-    forceReason: r.force_reason,
-  };
-}
 
 export class SqliteModelRegistry implements ModelRegistry {
   private readonly s;

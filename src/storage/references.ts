@@ -1,13 +1,13 @@
-/** Reference numbers citizens can quote: A20261125-0001 (appointments), T20261125-0001 (tickets), per Shanghai day. */
+/** Reference numbers on SQLite (see reference-numbers.ts for the format). */
 import type { Statement } from 'better-sqlite3';
-import { wallClock } from '../core/clock.js';
+import { formatReference, referenceDay } from './reference-numbers.js';
 
 export const NEXT_SEQUENCE_SQL = `INSERT INTO sequences (kind, day, value) VALUES (?, ?, 1)
   ON CONFLICT (kind, day) DO UPDATE SET value = value + 1 RETURNING value`;
 
 /** Must run inside the transaction that stores the record, so a number is never issued twice or lost. */
 export function issueReference(nextSequence: Statement, prefix: 'A' | 'T', now: number): string {
-  const day = wallClock(new Date(now)).date.replaceAll('-', '');
+  const day = referenceDay(now);
   const { value } = nextSequence.get(prefix, day) as { value: number };
-  return `${prefix}${day}-${String(value).padStart(4, '0')}`;
+  return formatReference(prefix, day, value);
 }

@@ -3,12 +3,9 @@
  * message trace (intent, score, outcome, alternatives) joined with the
  * handoff that followed a message and that handoff's rating.
  */
-import type { IntentScore } from '../core/parse.js';
-import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewReason, ReviewStore } from '../core/review.js';
-import { maskPersonalData } from '../privacy/mask.js';
+import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewStore } from '../core/review.js';
+import { type Row, reviewCandidateFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
-
-type Row = Record<string, any>;
 
 // Which citizen messages the classifier's decision shaped: not those sent
 // to staff during a handoff, ratings, cancellations or menu clicks, and,
@@ -55,7 +52,7 @@ export class SqliteReviewStore implements ReviewStore {
 
   async candidates(q: CandidateQuery): Promise<ReviewCandidate[]> {
     const rows = this.s.candidates.all({ since: q.since, low: q.lowConfidence, window: q.escalationWindowMs, limit: q.limit }) as Row[];
-    return rows.map(toCandidate);
+    return rows.map(reviewCandidateFromRow);
   }
 
   async labelledKeys(): Promise<Set<string>> {
@@ -76,37 +73,5 @@ export class SqliteReviewStore implements ReviewStore {
 
   async release(groupKey: string): Promise<void> {
     this.s.release.run(groupKey);
-  }
-}
-
-function toCandidate(r: Row): ReviewCandidate {
-  const trace = parseTrace(r.trace);
-  const reasons: ReviewReason[] = [];
-  if (r.is_fallback) reasons.push('fallback');
-  if (r.is_low) reasons.push('low_confidence');
-  if (r.escalation !== null) reasons.push('escalated');
-  if (r.rating !== null && r.rating <= 2) reasons.push('bad_rating');
-  return {
-    id: r.id,
-    // Rows written before masking existed hold only the raw text: mask it on the way out.
-    text: r.masked_text ?? maskPersonalData(r.text),
-    intent: r.intent,
-    score: r.score ?? 0,
-    alternatives: trace.alternatives ?? [],
-    modelVersion: r.model_version,
-    outcome: r.outcome,
-    reasons,
-    escalation: r.escalation,
-    rating: r.rating,
-    at: r.created_at,
-  };
-}
-
-function parseTrace(json: string | null): { alternatives?: IntentScore[] } {
-  if (!json) return {};
-  try {
-    return JSON.parse(json) as { alternatives?: IntentScore[] };
-  } catch {
-    return {};
   }
 }

@@ -21,7 +21,17 @@ import {
 } from '../core/stores.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
+import { appointmentFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
+import {
+  expectedWaitMinutes,
+  followUpDescription,
+  lookupResult,
+  needsFollowUp,
+  ownsRecord,
+  PRIORITY_ORDER,
+  priorityRank,
+} from './turn-rules.js';
 
 interface ConversationRow {
   id: string;
@@ -38,8 +48,6 @@ interface PendingTurn {
   value?: unknown;
   error?: unknown;
 }
-
-const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
 
 export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache {
   private readonly s;
@@ -275,9 +283,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         return { type: 'appointment_created', reference };
       }
       case 'cancel_appointment': {
-        const row = this.s.findAppointment.get(action.reference) as { status: string; user_id: string; channel: string } | undefined;
-        // Only the citizen who booked it may cancel it.
-        if (!row || row.user_id !== c.userId || row.channel !== c.channel) {
+        const row = this.s.findAppointment.get(action.reference) as Record<string, string> | undefined;
+        if (!ownsRecord(row, c)) {
           return { type: 'appointment_cancelled', reference: action.reference, found: false, alreadyCancelled: false };
         }
         const changed = this.s.cancelAppointment.run(now, action.reference).changes > 0;
@@ -295,8 +302,10 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         });
         return { type: 'ticket_created', reference, kind: action.kind };
       }
-      case 'lookup_reference':
-        return this.lookup(action.reference, c);
+      case 'lookup_reference': {
+        const find = action.reference.startsWith('A') ? this.s.findAppointment : this.s.findTicket;
+        return lookupResult(action.reference, find.get(action.reference) as Record<string, unknown> | undefined, c);
+      }
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
@@ -333,15 +342,14 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
           return { type: 'rating_recorded', handoffId: action.handoffId, level: action.level, followUpReference: null, duplicate: true };
         }
         let followUpReference: string | null = null;
-        // 不满意 or worse: someone must follow it up, so it becomes a ticket.
-        if (action.level <= 2) {
+        if (needsFollowUp(action.level)) {
           followUpReference = this.reference('T', now);
           const h = this.s.findHandoff.get(action.handoffId) as { summary: string } | undefined;
           this.s.insertTicket.run({
             ...who,
             reference: followUpReference,
             kind: 'follow_up',
-            description: `好差评回访（${action.level === 1 ? '非常不满意' : '不满意'}）${action.comment ? `：${action.comment}` : ''}；原诉求：${h?.summary ?? ''}`,
+            description: followUpDescription(action.level, action.comment, h?.summary),
             location: null,
             phone: null,
           });
@@ -353,77 +361,19 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   private queuePosition(priority: Priority, createdAt: number): number {
-    const rank = priority === 'urgent' ? 0 : priority === 'high' ? 1 : 2;
-    return (this.s.queuePosition.get({ rank, now: createdAt }) as { n: number }).n;
+    return (this.s.queuePosition.get({ rank: priorityRank(priority), now: createdAt }) as { n: number }).n;
   }
 
-  /**
-   * A rough wait for the citizen: the recent average time to be claimed,
-   * per place in the queue (3 minutes each before there is any history).
-   */
   private expectedWait(position: number): number {
-    const { wait } = this.s.recentClaimWait.get() as { wait: number | null };
-    const perPlace = wait && wait > 0 ? wait / 60_000 : 3;
-    return Math.min(120, Math.max(1, Math.ceil(perPlace * Math.max(1, position))));
-  }
-
-  /**
-   * Only the citizen's own records, on the channel they used: references are
-   * sequential, so answering anyone would let a stranger enumerate other
-   * people's appointments. Someone else's number reads as not found.
-   */
-  private lookup(reference: string, c: Conversation): ActionResult {
-    const own = (r: Record<string, string> | undefined) => (r && r.channel === c.channel && r.user_id === c.userId ? r : undefined);
-    if (reference.startsWith('A')) {
-      const a = own(this.s.findAppointment.get(reference) as Record<string, string> | undefined);
-      if (a)
-        return {
-          type: 'reference_found',
-          reference,
-          kind: 'appointment',
-          status: a.status as string,
-          details: { service: a.service ?? null, district: a.district ?? null, date: a.date ?? null, period: a.period ?? null },
-        };
-    } else {
-      const t = own(this.s.findTicket.get(reference) as Record<string, string> | undefined);
-      if (t)
-        return {
-          type: 'reference_found',
-          reference,
-          kind: 'ticket',
-          status: t.status as string,
-          details: { kind: t.kind ?? null, created: String(t.created_at) },
-        };
-    }
-    return { type: 'reference_missing', reference };
+    return expectedWaitMinutes((this.s.recentClaimWait.get() as { wait: number | null }).wait, position);
   }
 
   async appointments(): Promise<AppointmentRecord[]> {
-    return (this.s.allAppointments.all() as Array<Record<string, any>>).map((r) => ({
-      reference: r.reference,
-      channel: r.channel,
-      userId: r.user_id,
-      service: r.service,
-      district: r.district,
-      date: r.date,
-      period: r.period,
-      status: r.status,
-      createdAt: r.created_at,
-    }));
+    return (this.s.allAppointments.all() as Array<Record<string, unknown>>).map(appointmentFromRow);
   }
 
   async tickets(): Promise<TicketRecord[]> {
-    return (this.s.allTickets.all() as Array<Record<string, any>>).map((r) => ({
-      reference: r.reference,
-      kind: r.kind,
-      channel: r.channel,
-      userId: r.user_id,
-      description: r.description,
-      location: r.location,
-      phone: r.phone,
-      status: r.status,
-      createdAt: r.created_at,
-    }));
+    return (this.s.allTickets.all() as Array<Record<string, unknown>>).map(ticketFromRow);
   }
 
   async handoffQueue(): Promise<{ length: number; oldestCreatedAt: number | null }> {
@@ -436,35 +386,9 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async ratings(): Promise<RatingRecord[]> {
-    return (this.s.allRatings.all() as Array<Record<string, any>>).map((r) => ({
-      handoffId: r.handoff_id,
-      conversationId: r.conversation_id,
-      level: r.level,
-      comment: r.comment,
-      followUpReference: r.follow_up_reference,
-      createdAt: r.created_at,
-    }));
+    return (this.s.allRatings.all() as Array<Record<string, unknown>>).map(ratingFromRow);
   }
 }
 
-export function handoffFromRow(r: Record<string, any>): HandoffRecord {
-  return {
-    id: r.id,
-    conversationId: r.conversation_id,
-    channel: r.channel,
-    userId: r.user_id,
-    reason: r.reason,
-    priority: r.priority,
-    summary: r.summary,
-    status: r.status,
-    claimedBy: r.claimed_by,
-    claimedAt: r.claimed_at,
-    firstResponseAt: r.first_response_at,
-    lastCitizenAt: r.last_citizen_at,
-    lastActivityAt: r.last_activity_at,
-    closedAt: r.closed_at,
-    resolution: r.resolution,
-    callbackReference: r.callback_reference,
-    createdAt: r.created_at,
-  };
-}
+/** Kept for the files that import it from here; the mapping lives in rows.ts. */
+export { handoffFromRow };

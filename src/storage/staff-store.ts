@@ -17,17 +17,15 @@ import type {
 } from '../core/staff.js';
 import type { HandoffRecord } from '../core/stores.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
+import { handoffFromRow, messageFromRow, type Row } from './rows.js';
 import type { Db } from './sqlite.js';
-import { handoffFromRow } from './sqlite-store.js';
+import { PRIORITY_ORDER } from './turn-rules.js';
 
 // The handoff a message belongs to: the conversation's latest one opened before it.
 const HANDOFF_OF =
   '(SELECT h.id FROM handoffs h WHERE h.conversation_id = m.conversation_id AND h.created_at <= m.created_at ORDER BY h.created_at DESC LIMIT 1) AS handoff_id';
 
 const OPEN = "status IN ('queued', 'claimed')";
-const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
-
-type Row = Record<string, any>;
 
 export class SqliteStaffStore implements StaffStore {
   private readonly s;
@@ -341,23 +339,4 @@ export class SqliteStaffStore implements StaffStore {
   async rating(handoffId: string): Promise<{ level: number; comment: string | null } | null> {
     return (this.s.rating.get(handoffId) as { level: number; comment: string | null } | undefined) ?? null;
   }
-}
-
-function messageFromRow(r: Row): StoredMessage {
-  return {
-    id: r.id,
-    direction: r.direction,
-    author: r.author,
-    staffId: r.staff_id,
-    staffName: r.staff_name ?? null,
-    text: r.text,
-    maskedText: r.masked_text,
-    intent: r.intent,
-    score: r.score,
-    outcome: r.outcome,
-    trace: r.trace ? JSON.parse(r.trace) : null,
-    delivery: r.delivery,
-    deliveryError: r.delivery_error,
-    createdAt: r.created_at,
-  };
 }

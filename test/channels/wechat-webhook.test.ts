@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decrypt, encrypt } from '../../src/channels/wechat-oa/crypto.js';
 import { sha1Sorted } from '../../src/channels/wechat-oa/signature.js';
 import { parseWechatXml } from '../../src/channels/wechat-oa/xml.js';
-import type { SqliteStore } from '../../src/storage/sqlite-store.js';
+import type { ConversationRecords } from '../../src/storage/storage.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
       WECHAT_REPLY_DEADLINE_MS: '400',
     },
     // Lets a test make the next commits slow, to play a slow first delivery.
-    wrapStore: (store: SqliteStore) => {
+    wrapStore: (store: ConversationRecords) => {
       const commit = store.commitTurn.bind(store);
       store.commitTurn = async (turn) => {
         if (slowCommits > 0) {
@@ -307,7 +307,7 @@ describe('a late answer and a restart', () => {
     const first = await startApp({
       clock,
       env,
-      wrapStore: (store: SqliteStore) => {
+      wrapStore: (store: ConversationRecords) => {
         const commit = store.commitTurn.bind(store);
         store.commitTurn = async (turn) => {
           if (slow) await new Promise((r) => setTimeout(r, 700));

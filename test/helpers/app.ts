@@ -1,4 +1,8 @@
-/** Builds the real app on a fresh SQLite file with the shipped model, for whole-flow tests. */
+/**
+ * Builds the real app with the shipped model, for whole-flow tests: on a
+ * fresh SQLite file, or with `store: 'postgres'` on a fresh PostgreSQL
+ * database (dropped at close; see helpers/postgres.ts).
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +10,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
+import type { StaffStore } from '../../src/core/staff.js';
 import type { ConversationService } from '../../src/dialogue/conversation-service.js';
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
 import { loadArtifact } from '../../src/nlu/artifact.js';
@@ -15,9 +20,9 @@ import type { buildServer } from '../../src/server.js';
 import type { StaffDesk } from '../../src/staff/desk.js';
 import type { StaffEvents } from '../../src/staff/events.js';
 import type { CitizenOutbox } from '../../src/staff/outbox.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import type { SqliteStore } from '../../src/storage/sqlite-store.js';
-import type { SqliteStaffStore } from '../../src/storage/staff-store.js';
+import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js';
+import type { ConversationRecords } from '../../src/storage/storage.js';
+import { freshDatabase, type TestDatabase } from './postgres.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -29,33 +34,56 @@ const behaviour = loadBehaviour('intents');
 
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildServer>>;
-  store: SqliteStore;
+  store: ConversationRecords;
   /** Staff accounts, sessions, audit log and the handoff desk's storage. */
-  staff: SqliteStaffStore;
+  staff: StaffStore;
+  storage: AnyStorage;
   desk: StaffDesk;
   outbox: CitizenOutbox;
   conversations: ConversationService;
   /** What the console's live updates hear. */
   events: StaffEvents;
+  /** The SQLite file (on PostgreSQL: where it would be; DATA_DIR holds the models). */
   dbFile: string;
+  /** The PostgreSQL database, when running on one. */
+  database?: TestDatabase;
+  /** Closes this app and starts another on the same database (a restart). */
+  restart(): Promise<TestApp>;
   close(): Promise<void>;
 }
 
-/** `clock` is read on every message, so a test can move time. */
-export async function startApp(options: {
+export interface StartOptions {
   dbFile?: string;
   clock: () => Date;
   env?: Record<string, string>;
-  wrapStore?: (s: SqliteStore) => SqliteStore;
+  wrapStore?: (s: ConversationRecords) => ConversationRecords;
   /** Another model than the shipped one (e.g. a tiny model a test retrains and swaps). */
   models?: ModelHolder;
-}): Promise<TestApp> {
+  /** Which database (default SQLite). */
+  store?: 'sqlite' | 'postgres';
+  /** Reuse this PostgreSQL database instead of making a fresh one (it is then not dropped at close). */
+  database?: TestDatabase;
+}
+
+/** `clock` is read on every message, so a test can move time. */
+export async function startApp(options: StartOptions): Promise<TestApp> {
+  return start(options, options.database === undefined);
+}
+
+async function start(options: StartOptions, dropAtClose: boolean): Promise<TestApp> {
   const dbFile = options.dbFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'wz-app-')), 'wenzheng.db');
-  const db = openDatabase(dbFile);
-  const config = loadConfig({ DATA_DIR: path.dirname(dbFile), LOG_LEVEL: 'silent', ...options.env });
+  const postgres = options.store === 'postgres' || options.database !== undefined;
+  const database = postgres ? (options.database ?? (await freshDatabase())) : undefined;
+  const config = loadConfig({
+    DATA_DIR: path.dirname(dbFile),
+    LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url, DATABASE_POOL_MAX: '4' } : {}),
+    ...options.env,
+  });
+  const storage = await openStorage(config, { serving: true });
   const { server: app, ...parts } = await composeApp({
     config,
-    db,
+    storage,
     models: options.models ?? new ModelHolder(shippedModel()),
     behaviour,
     log: pino({ level: 'silent' }),
@@ -63,13 +91,24 @@ export async function startApp(options: {
     wrapStore: options.wrapStore,
     httpLogger: false,
   });
+  const close = async () => {
+    await app.close();
+    await storage.close();
+  };
   return {
     ...parts,
     app,
+    storage,
     dbFile,
+    database,
+    async restart() {
+      await close();
+      // The database outlives the restart; the last app on it drops it if the first made it.
+      return start({ ...options, dbFile, database }, dropAtClose);
+    },
     async close() {
-      await app.close();
-      db.close();
+      await close();
+      if (dropAtClose) await database?.drop();
     },
   };
 }

@@ -3,12 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { addStaffUser } from '../../src/staff/users.js';
 import type { TestApp } from './app.js';
 
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  json: () => any;
+}
+
 export interface StaffClient {
   id: string;
   cookie: string;
   csrf: string;
-  get(url: string): Promise<{ statusCode: number; json: () => any }>;
-  post(url: string, body?: object): Promise<{ statusCode: number; json: () => any }>;
+  get(url: string): Promise<Answer>;
+  post(url: string, body?: object): Promise<Answer>;
 }
 
 export async function login(app: FastifyInstance, name: string, password: string): Promise<StaffClient> {

@@ -1,16 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import type { ModelMetrics } from '../../src/core/model-registry.js';
-import { SqliteModelRegistry } from '../../src/storage/model-registry.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
+/** Model registry contract, on SQLite and PostgreSQL. */
+import { expect, it } from 'vitest';
+import type { ModelMetrics } from '../../../src/core/model-registry.js';
+import { describeStores } from './stores.js';
 
 const metrics: ModelMetrics = { heldoutAccuracy: 0.955, heldoutLines: 846, regressionAccuracy: 0.9, regressionLines: 20 };
 const entry = (version: string, createdAt: number) => ({ version, createdAt, corpusHash: `hash-${version}`, metrics });
 
-function registry() {
-  return new SqliteModelRegistry(openDatabase(':memory:'));
-}
+describeStores('the model registry', (s) => {
+  const registry = () => s.storage.modelRegistry;
 
-describe('the model registry', () => {
   it('records a version once, as a candidate, with its metrics', async () => {
     const r = registry();
     await r.record(entry('v1', 1000));
@@ -82,5 +80,12 @@ describe('the model registry', () => {
 
   it('refuses to promote a version it has not recorded', async () => {
     await expect(registry().promote('nope', { by: 'li', at: 1, reason: null }, () => {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('leaves exactly one version active when promotions race', async () => {
+    const r = registry();
+    for (const v of ['v1', 'v2', 'v3']) await r.record(entry(v, 1000));
+    await Promise.all(['v1', 'v2', 'v3'].map((v, i) => r.promote(v, { by: 'li', at: 2000 + i, reason: null }, () => {})));
+    expect((await r.list()).filter((v) => v.status === 'active')).toHaveLength(1);
   });
 });

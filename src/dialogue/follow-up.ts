@@ -1,0 +1,191 @@
+/**
+ * Follow-up questions (issue 14): a message that asks an aspect (材料, 地点,
+ * 时限 …) and names no topic of its own is read against the topic the
+ * conversation remembers; a clear question of its own still wins; a
+ * follow-up with no topic to read it against is asked back, naming no topic.
+ * Pure: the engine turns a move into replies and state.
+ */
+import { ASPECT_LABELS, type Aspect } from '../core/aspects.js';
+import type { ConversationState, TopicMemory } from '../core/conversation.js';
+import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
+import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
+import type { Behaviour } from './definitions.js';
+import { isAppointmentCancel, isExplicitCancel, isReferenceQuestion } from './intents-text.js';
+import { readSlot } from './slots.js';
+
+/** Conversation moves: never a topic, and never what a follow-up is about. */
+const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help', 'human_agent']);
+/**
+ * A message with its own topic gets that topic's aspect answer only when the
+ * aspect is this clear ("身份证快过期了" reads 0.57 materials: the general
+ * answer serves it better). Follow-ups, which have only their aspect to go
+ * by, use the model's threshold.
+ */
+const CLEAR_ASPECT = 0.85;
+/** Records the conversation made: what a follow-up about them is about. */
+const TICKETS = new Set(['complaint', 'suggestion']);
+
+/** How a turn's topic and aspect were decided: for the trace, the review queue and eval. */
+export interface TopicUse {
+  /** The matter the turn was taken to be about (an intent id), or null. */
+  topic: string | null;
+  aspect: Aspect | null;
+  /**
+   * follow_up: read against the remembered topic; message: the message's own
+   * intent; ask_topic: a follow-up with no topic, asked back; ask_aspect: the
+   * topic is known, the question is not; none: not understood.
+   */
+  via: 'follow_up' | 'message' | 'ask_topic' | 'ask_aspect' | 'none';
+}
+
+export type FollowUpMove =
+  /** Answer; closeForm ends a consultation form the answer replaces. */
+  | { kind: 'answer'; text: string; suggestions?: string[]; use: TopicUse; closeForm?: boolean }
+  /** Answer inside a form that goes on afterwards (the engine repeats its question). */
+  | { kind: 'resume'; text: string; use: TopicUse }
+  /** 怎么预约 about a bookable service: the appointment form, the service already known. */
+  | { kind: 'book'; service: string; use: TopicUse }
+  /** A clarifying question instead of a guess. */
+  | { kind: 'ask'; text: string; use: TopicUse };
+
+/** The remembered topic, unless it is older than the conversation's expiry. */
+export function liveTopic(b: Behaviour, state: ConversationState, now: Date): TopicMemory | null {
+  const topic = state.topic;
+  if (!topic) return null;
+  return now.getTime() - topic.at > b.dialogue.expiry_minutes * 60_000 ? null : topic;
+}
+
+/**
+ * The move for a follow-up, or null when the message is not one (the engine
+ * then routes it as it always has). Runs after handoffs, escalations and
+ * ratings have had their say, so a follow-up during a handoff is forwarded.
+ */
+export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: Parse, now: Date): FollowUpMove | null {
+  // A model trained before aspects existed reads no follow-ups.
+  if (!parse.aspect) return null;
+  const aspect = parse.aspect.aspect;
+  if (!aspect && CHAT.has(parse.intent)) return null;
+  // Requests about a record (取消预约 A…, 我的工单号) and a plain 取消 have their own handling.
+  if (isExplicitCancel(parse) || isAppointmentCancel(parse) || isReferenceQuestion(parse)) return null;
+  if (parse.entities.some((e) => e.type === 'reference')) return null;
+  const named = (parse.topics ?? []).filter((n) => !CHAT.has(n) && b.intents.has(n));
+  if (state.form) return inForm(b, state, parse, aspect, named, now);
+  const topic = liveTopic(b, state, now);
+  const own = named.find((n) => n !== topic?.intent);
+  if (own) {
+    // A clear question of its own wins over the memory; when it asks an
+    // aspect we have an answer for, that answer is the better reply.
+    if (aspect && parse.aspect.score >= CLEAR_ASPECT && parse.intent === own && answersAspect(b, own, aspect)) {
+      return answer(b, own, aspect, 'message');
+    }
+    return null;
+  }
+  if (topic) {
+    if (aspect) return aboutTopic(b, topic, aspect);
+    // Not a question we can place: rather than guess, ask which aspect.
+    if (named.length === 0 && parse.intent === OUT_OF_SCOPE) {
+      return {
+        kind: 'ask',
+        text: followUpMessage(b, 'follow_up_which_aspect', { topic: topicName(b, topic.intent) }),
+        use: { topic: topic.intent, aspect: null, via: 'ask_aspect' },
+      };
+    }
+    return null;
+  }
+  if (!aspect || named.length > 0) return null;
+  // 帮我预约 with nothing to book yet: the appointment form asks the service.
+  if (aspect === 'appointment' && parse.intent === 'appointment') return null;
+  return {
+    kind: 'ask',
+    text: followUpMessage(b, 'follow_up_which_topic', { aspect: ASPECT_LABELS[aspect] }),
+    use: { topic: null, aspect, via: 'ask_topic' },
+  };
+}
+
+/** An aspect of the remembered topic: a service, or the appointment or ticket just made. */
+function aboutTopic(b: Behaviour, topic: TopicMemory, aspect: Aspect): FollowUpMove | null {
+  if (topic.intent === 'appointment' && topic.service) {
+    const use: TopicUse = { topic: 'appointment', aspect, via: 'follow_up' };
+    if (aspect === 'place' && topic.district) {
+      const hall = b.halls.get(topic.district);
+      if (hall) {
+        const vars = {
+          service: topicName(b, topic.service),
+          reference: topic.reference ?? '',
+          hall: hall.name,
+          address: hall.address,
+          hours: hall.hours,
+        };
+        return { kind: 'answer', text: followUpMessage(b, 'follow_up_appointment_place', vars), use };
+      }
+    }
+    if (aspect === 'appointment') return null;
+    return { kind: 'answer', text: aspectAnswer(b, topic.service, aspect), use };
+  }
+  if (TICKETS.has(topic.intent)) {
+    if (aspect !== 'duration' && aspect !== 'process') return null;
+    const vars = { reference: topic.reference ?? '', kind: topic.intent === 'complaint' ? '投诉' : '建议' };
+    return {
+      kind: 'answer',
+      text: followUpMessage(b, 'follow_up_ticket_duration', vars),
+      use: { topic: topic.intent, aspect, via: 'follow_up' },
+    };
+  }
+  if (!b.intents.get(topic.intent)?.topic) return null;
+  if (aspect === 'appointment' && b.services.has(topic.intent)) {
+    return { kind: 'book', service: topic.intent, use: { topic: topic.intent, aspect, via: 'follow_up' } };
+  }
+  return answer(b, topic.intent, aspect, 'follow_up');
+}
+
+/** Inside a form: about the service being booked, or instead of a consultation form's question. */
+function inForm(
+  b: Behaviour,
+  state: ConversationState,
+  parse: Parse,
+  aspect: Aspect | null,
+  named: string[],
+  now: Date,
+): FollowUpMove | null {
+  const form = state.form;
+  if (!form || !aspect || aspect === 'appointment') return null;
+  const formDef = b.intents.get(form.intent)?.form;
+  if (!formDef) return null;
+  // A value for the form (昨天 for the date, even one it must refuse) is the form's.
+  for (const slot of formDef.slots) {
+    if (slot.type === 'text' || slot.type === 'place') continue;
+    const reading = readSlot(slot, parse, now, b, { asked: slot.name === form.pending });
+    if (reading.ok || reading.reason) return null;
+  }
+  if (form.intent === 'appointment') {
+    const service = form.slots.service;
+    if (!service || named.some((n) => n !== service && n !== 'appointment')) return null;
+    const district = form.slots.district;
+    const hall = aspect === 'place' && district ? b.halls.get(district) : undefined;
+    const text = hall
+      ? `${topicName(b, service)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`
+      : aspectAnswer(b, service, aspect);
+    return { kind: 'resume', text, use: { topic: service, aspect, via: 'follow_up' } };
+  }
+  // A consultation (answer_from) form asks which case; an aspect question
+  // about the same matter is answered instead. Materials are what the
+  // case question is for (公积金提取 lists them per purpose), so it goes on.
+  if (!formDef.answer_from || aspect === 'materials') return null;
+  if (named.some((n) => n !== form.intent)) return null;
+  return { ...answer(b, form.intent, aspect, 'follow_up'), closeForm: true };
+}
+
+/**
+ * Whether a question with its own topic gets the aspect answer rather than
+ * the intent's usual reply: not for 怎么办 (the usual answer is the process),
+ * nor where a form tells cases apart (居住证续签 has its own answer).
+ */
+function answersAspect(b: Behaviour, intent: string, aspect: Aspect): boolean {
+  const def = b.intents.get(intent);
+  return Boolean(def?.topic && !def.form && aspect !== 'process' && hasOwnAspectAnswer(b, intent, aspect));
+}
+
+function answer(b: Behaviour, intent: string, aspect: Aspect, via: TopicUse['via']): FollowUpMove & { kind: 'answer' } {
+  const def = b.intents.get(intent);
+  return { kind: 'answer', text: aspectAnswer(b, intent, aspect), suggestions: def?.follow_ups, use: { topic: intent, aspect, via } };
+}

@@ -1,0 +1,162 @@
+/**
+ * Rows to records, shared by the SQLite and PostgreSQL adapters: both keep
+ * the same tables and column names, so one mapping serves both and the
+ * ports return the same shapes whatever the database.
+ */
+import type { HandoffFact } from '../core/analytics.js';
+import type { ModelMetrics, ModelVersionRecord } from '../core/model-registry.js';
+import type { IntentScore } from '../core/parse.js';
+import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
+import type { StoredMessage } from '../core/staff.js';
+import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
+import { maskPersonalData } from '../privacy/mask.js';
+
+/** A database row, typed by the mapping that reads it. */
+export type Row = Record<string, any>;
+
+export function handoffFromRow(r: Row): HandoffRecord {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    channel: r.channel,
+    userId: r.user_id,
+    reason: r.reason,
+    priority: r.priority,
+    summary: r.summary,
+    status: r.status,
+    claimedBy: r.claimed_by,
+    claimedAt: r.claimed_at,
+    firstResponseAt: r.first_response_at,
+    lastCitizenAt: r.last_citizen_at,
+    lastActivityAt: r.last_activity_at,
+    closedAt: r.closed_at,
+    resolution: r.resolution,
+    callbackReference: r.callback_reference,
+    createdAt: r.created_at,
+  };
+}
+
+export function appointmentFromRow(r: Row): AppointmentRecord {
+  return {
+    reference: r.reference,
+    channel: r.channel,
+    userId: r.user_id,
+    service: r.service,
+    district: r.district,
+    date: r.date,
+    period: r.period,
+    status: r.status,
+    createdAt: r.created_at,
+  };
+}
+
+export function ticketFromRow(r: Row): TicketRecord {
+  return {
+    reference: r.reference,
+    kind: r.kind,
+    channel: r.channel,
+    userId: r.user_id,
+    description: r.description,
+    location: r.location,
+    phone: r.phone,
+    status: r.status,
+    createdAt: r.created_at,
+  };
+}
+
+export function ratingFromRow(r: Row): RatingRecord {
+  return {
+    handoffId: r.handoff_id,
+    conversationId: r.conversation_id,
+    level: r.level,
+    comment: r.comment,
+    followUpReference: r.follow_up_reference,
+    createdAt: r.created_at,
+  };
+}
+
+export function messageFromRow(r: Row): StoredMessage {
+  return {
+    id: r.id,
+    direction: r.direction,
+    author: r.author,
+    staffId: r.staff_id,
+    staffName: r.staff_name ?? null,
+    text: r.text,
+    maskedText: r.masked_text,
+    intent: r.intent,
+    score: r.score,
+    outcome: r.outcome,
+    trace: r.trace ? JSON.parse(r.trace) : null,
+    delivery: r.delivery,
+    deliveryError: r.delivery_error,
+    createdAt: r.created_at,
+  };
+}
+
+export function handoffFact(r: Row): HandoffFact {
+  return {
+    reason: r.reason,
+    priority: r.priority,
+    status: r.status,
+    createdAt: r.created_at,
+    firstResponseAt: r.first_response_at,
+    closedAt: r.closed_at,
+    closedByStaff: r.closed_by !== null,
+  };
+}
+
+const NO_METRICS: ModelMetrics = { heldoutAccuracy: null, heldoutLines: 0, regressionAccuracy: null, regressionLines: 0 };
+
+export function modelVersionFromRow(r: Row): ModelVersionRecord {
+  let metrics = NO_METRICS;
+  try {
+    metrics = { ...NO_METRICS, ...(JSON.parse(r.metrics) as Partial<ModelMetrics>) };
+  } catch {
+    // A hand-edited row should not hide the version from model:list.
+  }
+  return {
+    version: r.version,
+    createdAt: r.created_at,
+    corpusHash: r.corpus_hash,
+    metrics,
+    status: r.status,
+    promotedAt: r.promoted_at,
+    promotedBy: r.promoted_by,
+    forceReason: r.force_reason,
+  };
+}
+
+/** A review queue row (see the CANDIDATES queries): is_fallback and is_low are 0/1 in SQLite, booleans in PostgreSQL. */
+export function reviewCandidateFromRow(r: Row): ReviewCandidate {
+  const trace = parseTrace(r.trace);
+  const reasons: ReviewReason[] = [];
+  if (r.is_fallback) reasons.push('fallback');
+  if (r.is_low) reasons.push('low_confidence');
+  if (r.escalation !== null) reasons.push('escalated');
+  if (r.rating !== null && r.rating <= 2) reasons.push('bad_rating');
+  return {
+    id: r.id,
+    // Rows written before masking existed hold only the raw text: mask it on the way out.
+    text: r.masked_text ?? maskPersonalData(r.text),
+    intent: r.intent,
+    score: r.score ?? 0,
+    alternatives: trace.alternatives ?? [],
+    modelVersion: r.model_version,
+    outcome: r.outcome,
+    reasons,
+    escalation: r.escalation,
+    rating: r.rating,
+    at: r.created_at,
+    topic: trace.topic ?? null,
+  };
+}
+
+function parseTrace(json: string | null): { alternatives?: IntentScore[]; topic?: TopicTrace } {
+  if (!json) return {};
+  try {
+    return JSON.parse(json) as { alternatives?: IntentScore[]; topic?: TopicTrace };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The storage seam: every store the app uses, opened together on one
+ * database (SQLite or PostgreSQL, see open-storage.ts). composeApp, main.ts,
+ * the scripts and the tests take a Storage and never a raw connection, so
+ * nothing above this line knows which database it runs on.
+ */
+import type { AnalyticsQuery } from '../core/analytics.js';
+import type { ModelRegistry } from '../core/model-registry.js';
+import type { PrivacyStore } from '../core/privacy.js';
+import type { ReviewStore } from '../core/review.js';
+import type { StaffStore } from '../core/staff.js';
+import type { ConversationStore, RecordsQuery, TokenCache } from '../core/stores.js';
+
+/** Conversations and turns, the records they create, and the WeChat token cache: one store on every database. */
+export type ConversationRecords = ConversationStore & RecordsQuery & TokenCache;
+
+export type StorageKind = 'sqlite' | 'postgres';
+
+/** What /readyz shows: the database kind and where it is, never a password. */
+export interface StorageDescription {
+  kind: StorageKind;
+  location: string;
+}
+
+/** Connection pool figures for /metrics (PostgreSQL). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Storage {
+  readonly kind: StorageKind;
+  readonly conversations: ConversationRecords;
+  readonly staff: StaffStore;
+  readonly review: ReviewStore;
+  readonly modelRegistry: ModelRegistry;
+  readonly analytics: AnalyticsQuery;
+  readonly privacy: PrivacyStore;
+  describe(): StorageDescription;
+  /** Pool figures where there is a pool (PostgreSQL); undefined on SQLite. */
+  readonly poolStats?: () => PoolStats;
+  /** Stops what the storage runs in the background and closes its connections. */
+  close(): Promise<void>;
+}

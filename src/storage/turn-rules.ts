@@ -1,0 +1,54 @@
+/**
+ * What a turn's actions mean, apart from the SQL that stores them: shared by
+ * the SQLite and PostgreSQL conversation stores so both answer alike.
+ */
+import type { ActionResult, Conversation, Priority, RatingLevel } from '../core/conversation.js';
+import type { Row } from './rows.js';
+
+/** Queue order: urgent first, then high, then normal; within one, oldest first. */
+export const PRIORITY_ORDER = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END";
+
+export const priorityRank = (p: Priority): number => (p === 'urgent' ? 0 : p === 'high' ? 1 : 2);
+
+/**
+ * A rough wait for the citizen: the recent average time to be claimed,
+ * per place in the queue (3 minutes each before there is any history).
+ */
+export function expectedWaitMinutes(recentClaimWaitMs: number | null, position: number): number {
+  const perPlace = recentClaimWaitMs && recentClaimWaitMs > 0 ? recentClaimWaitMs / 60_000 : 3;
+  return Math.min(120, Math.max(1, Math.ceil(perPlace * Math.max(1, position))));
+}
+
+/** 不满意 or worse: someone must follow it up, so the rating becomes a ticket. */
+export const needsFollowUp = (level: RatingLevel): boolean => level <= 2;
+
+export const followUpDescription = (level: RatingLevel, comment: string | null, summary: string | undefined): string =>
+  `好差评回访（${level === 1 ? '非常不满意' : '不满意'}）${comment ? `：${comment}` : ''}；原诉求：${summary ?? ''}`;
+
+/**
+ * Only the citizen's own records, on the channel they used: references are
+ * sequential, so answering anyone would let a stranger enumerate other
+ * people's appointments. Someone else's number reads as not found.
+ */
+export function lookupResult(reference: string, row: Row | undefined, c: Conversation): ActionResult {
+  if (!row || row.channel !== c.channel || row.user_id !== c.userId) return { type: 'reference_missing', reference };
+  if (reference.startsWith('A'))
+    return {
+      type: 'reference_found',
+      reference,
+      kind: 'appointment',
+      status: row.status as string,
+      details: { service: row.service ?? null, district: row.district ?? null, date: row.date ?? null, period: row.period ?? null },
+    };
+  return {
+    type: 'reference_found',
+    reference,
+    kind: 'ticket',
+    status: row.status as string,
+    details: { kind: row.kind ?? null, created: String(row.created_at) },
+  };
+}
+
+/** Only the citizen who booked an appointment may cancel it. */
+export const ownsRecord = (row: Row | undefined, c: Conversation): boolean =>
+  row !== undefined && row.user_id === c.userId && row.channel === c.channel;

@@ -1,0 +1,102 @@
+/**
+ * The whole app on PostgreSQL (DATABASE_URL): the conversation transcripts,
+ * what /readyz and /metrics report, and the database going away under it —
+ * a clear 503 STORE_UNAVAILABLE, nothing acknowledged lost, and service
+ * back by itself once the database answers again.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseUrl, terminateConnections } from '../../src/storage/postgres/admin.js';
+import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
+import { startApp, type TestApp } from '../helpers/app.js';
+import { describePostgres, freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
+import { type TcpProxy, tcpProxy } from '../helpers/tcp-proxy.js';
+import { transcriptSuites } from '../helpers/transcripts.js';
+
+describePostgres('conversation transcripts on PostgreSQL', () => {
+  transcriptSuites('postgres');
+});
+
+const send = (t: TestApp, userId: string, text: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text } });
+
+describePostgres('the app on PostgreSQL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ clock: () => new Date(), store: 'postgres' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('reports the database it uses in /readyz, without a password', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'ready', database: true, storage: { kind: 'postgres' } });
+    expect(body.storage.location).toContain(t.database?.name);
+  });
+
+  it('adds the connection pool to /metrics', async () => {
+    await send(t, 'metrics-citizen', '公积金怎么提取');
+    const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(body).toMatch(/wenzheng_db_pool_clients [1-9]/);
+    expect(body).toMatch(/wenzheng_db_pool_idle_clients \d/);
+    expect(body).toMatch(/wenzheng_db_pool_waiting_requests \d+/);
+  });
+});
+
+describePostgres('losing the PostgreSQL connection', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let t: TestApp;
+  let direct: PgDatabase;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    const target = new URL(PG_TEST_URL);
+    proxy = await tcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    t = await startApp({ clock: () => new Date(), database: { ...database, url: viaProxy.toString() } });
+    direct = new PgDatabase(databaseUrl(PG_TEST_URL, database.name), { max: 1 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await direct?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  const ticketCount = async () => (await direct.run<{ n: number }>('SELECT COUNT(*) AS n FROM tickets')).rows[0]?.n;
+
+  it('fails turns with 503 STORE_UNAVAILABLE while the database is gone, loses nothing acknowledged, and recovers', async () => {
+    // A complaint filed and acknowledged before the outage.
+    for (const text of ['我要投诉', '小区门口的路灯坏了一个月了', '浦东新区张江路88弄', '13912345678', '对']) {
+      expect((await send(t, 'before', text)).statusCode).toBe(200);
+    }
+    expect(await ticketCount()).toBe(1);
+
+    await proxy.cut();
+    const during = await send(t, 'during', '我要投诉');
+    expect(during.statusCode).toBe(503);
+    expect(during.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+
+    await proxy.restore();
+    const after = await send(t, 'after', '公积金怎么提取');
+    expect(after.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect(await ticketCount()).toBe(1);
+    expect((await t.store.tickets()).map((x) => x.userId)).toEqual(['before']);
+  });
+
+  it('serves the next request after the server ends every connection (pg_terminate_backend)', async () => {
+    expect((await send(t, 'terminated', '居住证怎么续签')).statusCode).toBe(200);
+    const ended = await terminateConnections(PG_TEST_URL, database.name);
+    expect(ended).toBeGreaterThan(0);
+    for (const text of ['公积金怎么提取', '身份证丢了怎么补办', '社保卡怎么办理']) {
+      expect((await send(t, 'terminated', text)).statusCode).toBe(200);
+    }
+    expect((await t.staff.messages((await t.store.find('web', 'terminated'))?.id ?? '')).length).toBeGreaterThanOrEqual(8);
+  });
+});
