@@ -120,7 +120,11 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
     const normalised = text.prepare(row.text).normalised;
     if (normalised) aspectExamples.push({ text: segmenter.segment(normalised).join(TOKEN_SEPARATOR), intent: row.intent });
   }
-  if (aspectExamples.length > 0) jobs.push({ examples: aspectExamples, features, neural });
+  if (aspectExamples.length > 0) {
+    // The None class is decided by the aspect lines' own labels, as for intents.
+    const useNoneFeature = options.neural?.useNoneFeature ?? aspectExamples.some((e) => e.intent === OUT_OF_SCOPE);
+    jobs.push({ examples: aspectExamples, features, neural: { ...neural, useNoneFeature } });
+  }
   progress({ stage: 'jobs', jobs: jobs.length, folds: parts.length });
   const models = await runTrainJobs(jobs, {
     parallel: options.parallel,
