@@ -11,8 +11,7 @@ import { wallClock } from '../src/core/clock.js';
 import type { ModelVersionRecord } from '../src/core/model-registry.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { registerDiskVersions } from '../src/nlu/model-versions.js';
-import { SqliteModelRegistry } from '../src/storage/model-registry.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 const when = (ms: number | null) => {
   if (ms === null || ms === 0) return '—';
@@ -22,10 +21,10 @@ const when = (ms: number | null) => {
 
 runCli(async () => {
   const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
     const store = new ModelStore(config.modelsDir);
-    const registry = new SqliteModelRegistry(db);
+    const registry = storage.modelRegistry;
     await registerDiskVersions(registry, store);
     const current = store.currentVersion();
     const onDisk = new Set(store.versions());
@@ -56,6 +55,6 @@ runCli(async () => {
     console.log('\ntimes are Shanghai time; accuracy as measured when the version was recorded (None threshold applied)');
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

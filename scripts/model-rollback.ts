@@ -10,8 +10,7 @@ import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { rollbackTo } from '../src/nlu/model-versions.js';
-import { SqliteModelRegistry } from '../src/storage/model-registry.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const { values, positionals } = parseArgs({ options: { by: { type: 'string' } }, allowPositionals: true });
@@ -19,10 +18,10 @@ runCli(async () => {
   if (!version || positionals.length > 1)
     throw new AppError('BAD_REQUEST', 'usage: npm run model:rollback -- VERSION (npm run model:list shows them)');
   const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
     const { from, to } = await rollbackTo(
-      new SqliteModelRegistry(db),
+      storage.modelRegistry,
       new ModelStore(config.modelsDir),
       version,
       values.by ?? userInfo().username,
@@ -30,6 +29,6 @@ runCli(async () => {
     console.log(`rolled back to ${to.version} (was ${from ?? '—'}); running servers switch within ${config.MODEL_WATCH_SECONDS} s`);
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

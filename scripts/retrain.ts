@@ -23,7 +23,7 @@ import { AppError } from '../src/core/errors.js';
 import { hasDepartmentCorpus } from '../src/dispatch/department-corpus.js';
 import { retrain } from '../src/nlu/retrain.js';
 import { formatRetrain } from '../src/nlu/retrain-format.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const { values } = parseArgs({
@@ -34,7 +34,7 @@ runCli(async () => {
     throw new AppError('BAD_REQUEST', '--force needs a reason, e.g. --force "new intent"');
   const config = cliConfig();
   const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   let failed = false;
   let refused = false;
   try {
@@ -45,7 +45,7 @@ runCli(async () => {
       }
       if (names.length > 1) console.log(`\n=== ${name} model ===`);
       try {
-        const target = modelTarget(name, config, db);
+        const target = modelTarget(name, config, storage);
         const result = await retrain({
           kind: target.kind,
           corpusDir,
@@ -66,6 +66,6 @@ runCli(async () => {
     }
     return failed ? 1 : refused ? 2 : 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

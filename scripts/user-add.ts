@@ -13,9 +13,7 @@ import { AppError } from '../src/core/errors.js';
 import { ROLES } from '../src/core/staff.js';
 import { loadDepartments } from '../src/dispatch/departments.js';
 import { addStaffUser } from '../src/staff/users.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStaffStore } from '../src/storage/staff-store.js';
-import { SqliteTicketStore } from '../src/storage/ticket-store.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 async function readPiped(): Promise<string> {
   let data = '';
@@ -61,11 +59,14 @@ runCli(async () => {
   } else {
     password = await readPiped();
   }
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
-    const staff = new SqliteStaffStore(db);
+    const staff = storage.staff;
     const user = await addStaffUser(staff, { name: values.name, role: values.role, password });
-    if (departments.length > 0) await new SqliteTicketStore(db).setStaffDepartments(user.id, departments);
+    if (departments.length > 0) {
+      if (!storage.tickets) throw new AppError('CONFIG_INVALID', 'departments need ticket work, which this database does not have yet');
+      await storage.tickets.setStaffDepartments(user.id, departments);
+    }
     await staff.audit({
       staffId: null,
       action: 'user_add',
@@ -75,6 +76,6 @@ runCli(async () => {
     });
     console.log(`created ${user.role} "${user.name}" (${user.id})${departments.length > 0 ? ` for ${departments.join(', ')}` : ''}`);
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -10,6 +10,7 @@ import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
 import type { AnalyticsQuery } from './core/analytics.js';
 import { AppError } from './core/errors.js';
+import type { RateCounter } from './core/fleet.js';
 import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
@@ -58,6 +59,8 @@ export interface AppDeps {
   tickets?: TicketRouteOptions;
   /** Department names, for the dashboard's ticket panel. */
   departmentName?: (id: string | null) => string;
+  /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
 }
 
 // Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
@@ -91,7 +94,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     if (!chatPage) throw new AppError('NOT_FOUND', 'The chat page is not installed');
     return sendHtmlPage(reply, chatPage);
   });
-  await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE));
+  await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE, deps.rates));
   if (deps.conversations) {
     await app.register(
       messageRoutes({
@@ -99,11 +102,12 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         perUserPerMinute: deps.config.RATE_LIMIT_USER_PER_MINUTE,
         perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
         inbox: deps.citizenInbox,
+        rates: deps.rates,
       }),
     );
   }
   if (deps.staff) {
-    await app.register(staffRoutes(deps.staff));
+    await app.register(staffRoutes({ ...deps.staff, rates: deps.rates }));
     if (deps.analytics) {
       const lowConfidence = deps.config.REVIEW_LOW_CONFIDENCE;
       await app.register(

@@ -11,12 +11,14 @@ import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
 import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
+import type { Fleet } from './core/fleet.js';
 import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
 import { composeDispatch, type Dispatch } from './dispatch/compose-dispatch.js';
+import { localFleet } from './fleet/local-fleet.js';
 import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
@@ -74,6 +76,8 @@ export async function composeApp(o: {
   httpLogger?: boolean | object;
   /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
   dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
+  /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
+  fleet?: Fleet;
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -82,7 +86,9 @@ export async function composeApp(o: {
   const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
   if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
-  const events = new StaffEvents();
+  const fleet = o.fleet ?? localFleet();
+  fleet.watchLockWaits?.(metrics.lockWaits());
+  const events = new StaffEvents(fleet.bus);
   const modelStore = new ModelStore(c.modelsDir);
   const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
   const pool =
@@ -110,6 +116,7 @@ export async function composeApp(o: {
     }),
     clock,
     log: dialogueLog,
+    locks: fleet.locks,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
     onCommitted: (conversation) => {
       if (conversation.channel !== 'web' && deskOf)
@@ -128,7 +135,13 @@ export async function composeApp(o: {
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
-      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store })
+      ? new WechatApiClient({
+          appId: c.WECHAT_APPID,
+          secret: c.WECHAT_SECRET,
+          apiBase: c.WECHAT_API_BASE,
+          tokens: store,
+          locks: fleet.locks,
+        })
       : undefined;
   if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
   const m = o.behaviour.dialogue.messages;
@@ -205,6 +218,7 @@ export async function composeApp(o: {
         return messages;
       },
       analytics,
+      rates: fleet.rates,
       staff: {
         auth,
         desk,
@@ -222,7 +236,7 @@ export async function composeApp(o: {
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
-  desk.start();
+  desk.start(undefined, fleet.jobs);
   ticketWork?.dispatcher.start();
   const retention = new RetentionJob({
     store: o.storage.privacy,
@@ -230,7 +244,7 @@ export async function composeApp(o: {
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
-  retention.start();
+  retention.start(undefined, fleet.jobs);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();

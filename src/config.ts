@@ -31,6 +31,12 @@ export const configSchema = z.object({
   ),
   /** Connections each instance keeps open to PostgreSQL at most (DATABASE_URL). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Where model artifacts and the CURRENT pointer live; default DATA_DIR/models. Several
+   * instances point it at one shared directory (NFS and the like), so a model promoted on one
+   * is served by all (docs/deploy.md).
+   */
+  MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
@@ -186,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CORPUS_DIR: path.resolve(parsed.data.CORPUS_DIR),
     INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
     WECHAT_MENU_FILE: path.resolve(parsed.data.WECHAT_MENU_FILE),
-    modelsDir: path.join(dataDir, 'models'),
+    modelsDir: parsed.data.MODELS_DIR ? path.resolve(parsed.data.MODELS_DIR) : path.join(dataDir, 'models'),
     dispatchModelsDir: path.join(dataDir, 'dispatch-models'),
     departmentsFile: path.join(path.resolve(parsed.data.INTENTS_DIR), 'data', 'departments.yaml'),
     databaseFile: path.join(dataDir, 'wenzheng.db'),

@@ -13,6 +13,7 @@ import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ModelWatcher } from './nlu/model-watcher.js';
 import { createLogger } from './observability/logger.js';
+import { openFleet } from './storage/open-fleet.js';
 import { openStorage } from './storage/open-storage.js';
 
 async function main(): Promise<void> {
@@ -29,11 +30,13 @@ async function main(): Promise<void> {
   const behaviour = loadBehaviour(config.INTENTS_DIR);
   const storage = await openStorage(config, { serving: true, log: log.child({ module: 'storage' }) });
   log.info(storage.describe(), 'storage open');
+  // Several instances on PostgreSQL coordinate through it (locks, live events, job ticks, rate limits).
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX, log: log.child({ module: 'fleet' }) });
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
   const dispatchLog = log.child({ module: 'dispatch' });
   const dispatchModels = new ModelHolder(await loadOrTrainDispatchModel(config, dispatchLog));
-  const { conversations, server, outbox } = await composeApp({ config, storage, models, dispatchModels, behaviour, log });
+  const { conversations, server, outbox } = await composeApp({ config, storage, fleet, models, dispatchModels, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     await dispatchWatcher.stop();
     await wechaty?.stop();
     await server.close();
+    await fleet.close();
     await storage.close();
     process.exit(0);
   };

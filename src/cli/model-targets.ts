@@ -8,8 +8,9 @@ import type { ModelRegistry } from '../core/model-registry.js';
 import { dispatchKind } from '../dispatch/dispatch-kind-from-config.js';
 import { INTENT_KIND, type ModelKindSpec } from '../nlu/model-kind.js';
 import { ModelStore } from '../nlu/model-store.js';
-import { SqliteModelRegistry } from '../storage/model-registry.js';
-import type { Db } from '../storage/sqlite.js';
+import type { Storage } from '../storage/storage.js';
+
+type Registries = Pick<Storage, 'modelRegistry' | 'dispatchModelRegistry'>;
 
 export type ModelName = 'intent' | 'dispatch';
 export const MODEL_NAMES: readonly ModelName[] = ['intent', 'dispatch'];
@@ -21,21 +22,21 @@ export interface ModelTarget {
   registry: ModelRegistry;
 }
 
-export function intentTarget(config: Config, db: Db): ModelTarget {
-  return { name: 'intent', kind: INTENT_KIND, store: new ModelStore(config.modelsDir), registry: new SqliteModelRegistry(db) };
+export function intentTarget(config: Config, storage: Registries): ModelTarget {
+  return { name: 'intent', kind: INTENT_KIND, store: new ModelStore(config.modelsDir), registry: storage.modelRegistry };
 }
 
-export function dispatchTarget(config: Config, db: Db): ModelTarget {
+export function dispatchTarget(config: Config, storage: Registries): ModelTarget {
   return {
     name: 'dispatch',
     kind: dispatchKind(config).kind,
     store: new ModelStore(config.dispatchModelsDir),
-    registry: new SqliteModelRegistry(db, 'department'),
+    registry: storage.dispatchModelRegistry,
   };
 }
 
-export function modelTarget(name: ModelName, config: Config, db: Db): ModelTarget {
-  return name === 'intent' ? intentTarget(config, db) : dispatchTarget(config, db);
+export function modelTarget(name: ModelName, config: Config, storage: Registries): ModelTarget {
+  return name === 'intent' ? intentTarget(config, storage) : dispatchTarget(config, storage);
 }
 
 /** Parses a --model option: intent, dispatch, or (absent) both. */

@@ -20,6 +20,7 @@ import type { buildServer } from '../../src/server.js';
 import type { StaffDesk } from '../../src/staff/desk.js';
 import type { StaffEvents } from '../../src/staff/events.js';
 import type { CitizenOutbox } from '../../src/staff/outbox.js';
+import { openFleet } from '../../src/storage/open-fleet.js';
 import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js';
 import type { ConversationRecords } from '../../src/storage/storage.js';
 import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
@@ -99,9 +100,12 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
     ...options.env,
   });
   const storage = await openStorage(config, { serving: true });
+  // On PostgreSQL, the fleet's coordination as main.ts opens it (locks, bus, job ticks, shared rate limits).
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX });
   const { server: app, ...parts } = await composeApp({
     config,
     storage,
+    fleet,
     models: options.models ?? new ModelHolder(shippedModel()),
     behaviour,
     log: pino({ level: 'silent' }),
@@ -113,6 +117,7 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
   });
   const close = async () => {
     await app.close();
+    await fleet.close();
     await storage.close();
   };
   const { tickets, ...rest } = parts;
