@@ -237,7 +237,7 @@ export async function composeApp(o: {
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
   desk.start(undefined, fleet.jobs);
-  ticketWork?.dispatcher.start();
+  ticketWork?.dispatcher.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
     store: o.storage.privacy,
     days: c.RETENTION_DAYS,

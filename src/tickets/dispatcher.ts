@@ -13,8 +13,10 @@
  */
 import type { Logger } from 'pino';
 import type { DepartmentClassifier, DepartmentPrediction } from '../core/dispatch.js';
+import type { JobTicks } from '../core/fleet.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
 import type { Departments } from '../dispatch/departments.js';
+import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 import { departmentName } from './department-names.js';
 import { type DueDays, dueAt, type WorkCalendar } from './due-dates.js';
 
@@ -40,7 +42,7 @@ export const dispatchText = (t: Pick<Ticket, 'description' | 'location'>) =>
   t.location ? `${t.description} ${t.location}` : t.description;
 
 export class TicketDispatcher {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { stop(): void } | null = null;
   private readonly running = new Set<string>();
 
   constructor(private readonly o: DispatcherOptions) {}
@@ -101,14 +103,20 @@ export class TicketDispatcher {
     return pending.length;
   }
 
-  start(intervalMs = 60_000): void {
-    void this.sweep().catch((e) => this.o.log.error({ err: e }, 'dispatch sweep failed'));
-    this.timer ??= setInterval(() => void this.sweep().catch((e) => this.o.log.error({ err: e }, 'dispatch sweep failed')), intervalMs);
-    this.timer.unref();
+  /** The sweep, at start and every minute; with several instances, one of them per tick (`jobs`). */
+  start(intervalMs = 60_000, jobs: JobTicks = everyTick): void {
+    this.timer ??= startFleetJob({
+      name: 'ticket-dispatch-sweep',
+      intervalMs,
+      jobs,
+      immediately: true,
+      run: () => this.sweep(),
+      onError: (e) => this.o.log.error({ err: e }, 'dispatch sweep failed'),
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = null;
   }
 }
