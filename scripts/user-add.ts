@@ -64,7 +64,7 @@ runCli(async () => {
     const staff = storage.staff;
     const user = await addStaffUser(staff, { name: values.name, role: values.role, password });
     if (departments.length > 0) {
-      if (!storage.tickets) throw new AppError('CONFIG_INVALID', 'departments need ticket work, which this database does not have yet');
+      if (!storage.tickets) throw new AppError('DATA_INVALID', 'this database has no ticket desk to assign departments in');
       await storage.tickets.setStaffDepartments(user.id, departments);
     }
     await staff.audit({

@@ -55,12 +55,12 @@ export interface AppDeps {
   citizenInbox?: CitizenInbox;
   /** Service analytics (dashboard and JSON) for maintainers; needs `staff` for sessions. */
   analytics?: AnalyticsQuery;
+  /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
   /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
   tickets?: TicketRouteOptions;
   /** Department names, for the dashboard's ticket panel. */
   departmentName?: (id: string | null) => string;
-  /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
-  rates?: RateCounter;
 }
 
 // Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.

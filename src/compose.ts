@@ -74,10 +74,10 @@ export async function composeApp(o: {
   wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
-  /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
-  dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
   /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
   fleet?: Fleet;
+  /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
+  dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -196,8 +196,9 @@ export async function composeApp(o: {
     registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
+    dispatch: { registry: o.storage.dispatchModelRegistry, store: new ModelStore(c.dispatchModelsDir), holder: dispatch.models },
     staff,
-    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
+    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR, INTENTS_DIR: c.INTENTS_DIR, DISPATCH_MIN_SCORE: String(c.DISPATCH_MIN_SCORE) },
     clock,
     log: o.log.child({ module: 'models' }),
   });

@@ -37,6 +37,8 @@ export const configSchema = z.object({
    * is served by all (docs/deploy.md).
    */
   MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+  /** The dispatch (派单) model's artifacts, as MODELS_DIR: default DATA_DIR/dispatch-models; a fleet shares one directory. */
+  DISPATCH_MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
@@ -193,7 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
     WECHAT_MENU_FILE: path.resolve(parsed.data.WECHAT_MENU_FILE),
     modelsDir: parsed.data.MODELS_DIR ? path.resolve(parsed.data.MODELS_DIR) : path.join(dataDir, 'models'),
-    dispatchModelsDir: path.join(dataDir, 'dispatch-models'),
+    dispatchModelsDir: parsed.data.DISPATCH_MODELS_DIR
+      ? path.resolve(parsed.data.DISPATCH_MODELS_DIR)
+      : path.join(dataDir, 'dispatch-models'),
     departmentsFile: path.join(path.resolve(parsed.data.INTENTS_DIR), 'data', 'departments.yaml'),
     databaseFile: path.join(dataDir, 'wenzheng.db'),
   });

@@ -10,8 +10,6 @@ import { INTENT_KIND, type ModelKindSpec } from '../nlu/model-kind.js';
 import { ModelStore } from '../nlu/model-store.js';
 import type { Storage } from '../storage/storage.js';
 
-type Registries = Pick<Storage, 'modelRegistry' | 'dispatchModelRegistry'>;
-
 export type ModelName = 'intent' | 'dispatch';
 export const MODEL_NAMES: readonly ModelName[] = ['intent', 'dispatch'];
 
@@ -22,11 +20,11 @@ export interface ModelTarget {
   registry: ModelRegistry;
 }
 
-export function intentTarget(config: Config, storage: Registries): ModelTarget {
+export function intentTarget(config: Config, storage: Storage): ModelTarget {
   return { name: 'intent', kind: INTENT_KIND, store: new ModelStore(config.modelsDir), registry: storage.modelRegistry };
 }
 
-export function dispatchTarget(config: Config, storage: Registries): ModelTarget {
+export function dispatchTarget(config: Config, storage: Storage): ModelTarget {
   return {
     name: 'dispatch',
     kind: dispatchKind(config).kind,
@@ -35,7 +33,7 @@ export function dispatchTarget(config: Config, storage: Registries): ModelTarget
   };
 }
 
-export function modelTarget(name: ModelName, config: Config, storage: Registries): ModelTarget {
+export function modelTarget(name: ModelName, config: Config, storage: Storage): ModelTarget {
   return name === 'intent' ? intentTarget(config, storage) : dispatchTarget(config, storage);
 }
 

@@ -7,6 +7,7 @@ import type { ActionResult, ConversationState, DialogueEvent, Reply } from '../c
 import type { Behaviour } from './definitions.js';
 import type { StepResult } from './engine.js';
 import { RATING_LABELS } from './intents-text.js';
+import { askForProof, attemptsLeft, proofExhausted, proofFailed, proofForm } from './reference-proof.js';
 import { formatDate, render } from './slots.js';
 import { describeTicket } from './ticket-progress.js';
 
@@ -43,7 +44,16 @@ export function completeTurn(
       // The record just made is what the conversation is about now (topic-memory.ts).
       const topic = state.topic ? { ...state.topic, reference: r.reference } : state.topic;
       state = { ...state, lastReference: r.reference, topic };
-    } else if (after.kind === 'lookup') {
+    } else if (after.kind === 'lookup' && r.type === 'reference_proof_needed') {
+      const left = attemptsLeft(state, r.reference);
+      replies.push(text(left > 0 ? askForProof(r.reference) : proofExhausted(r.reference)));
+      if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
+    } else if (after.kind === 'verify' && r.type === 'reference_unverified') {
+      const left = attemptsLeft(state, r.reference);
+      replies.push(text(left > 0 ? proofFailed(r.reference, left) : proofExhausted(r.reference)));
+      events.push({ type: 'reference.proof_failed', id: r.reference });
+      if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
+    } else if (after.kind === 'lookup' || after.kind === 'verify') {
       replies.push(text(describeReference(b, r)));
     } else if (after.kind === 'confirm_cancel') {
       const ref = after.reference;

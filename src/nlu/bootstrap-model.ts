@@ -8,14 +8,7 @@ import type { NluModel } from './model.js';
 import { INTENT_KIND, type ModelKindSpec } from './model-kind.js';
 import { ModelStore } from './model-store.js';
 import { trainModel } from './train.js';
-
-/**
- * The date recognizer compiles its patterns on first use (≈120 ms measured);
- * pay that at start-up, not on a citizen's first message.
- */
-export function warmUp(model: NluModel): void {
-  for (const text of ['明天上午在浦东预约办居住证', '下周三下午', '12月3号', '你好']) model.parse(text);
-}
+import { warmUp } from './warm-up.js';
 
 export async function loadOrTrainModel(
   modelsDir: string,

@@ -122,6 +122,9 @@ export class NluModel {
     if (rest.length === 0) return [];
     const { ranked, activation } = this.classifier.classify(buildFeatures(rest, this.manifest.features));
     const top = ranked[0];
-    return top && this.accepts(top, activation) ? [top.intent] : [];
+    if (top && this.accepts(top, activation)) return [top.intent];
+    // Too little left to pass the threshold alone ("那户口本丢了怎么办" leaves
+    // 户口本/丢), but it points where the whole message points: a topic.
+    return top && parse.intent !== OUT_OF_SCOPE && top.intent === parse.intent ? [top.intent] : [];
   }
 }

@@ -70,6 +70,21 @@ export class PrometheusTelemetry implements Telemetry {
     }
   }
 
+  /**
+   * How long turns waited for their citizen's fleet lock (several instances
+   * on PostgreSQL): mostly a connection round trip; a long tail means one
+   * citizen's messages queue behind each other across instances.
+   */
+  lockWaits(): (seconds: number) => void {
+    const h = new Histogram({
+      name: 'wenzheng_citizen_lock_wait_seconds',
+      help: "Time a turn waited for its citizen's fleet-wide lock (PostgreSQL advisory lock)",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [this.registry],
+    });
+    return (seconds) => h.observe(seconds);
+  }
+
   /** Open tickets by department and status, and overdue ones by department, read at scrape time. */
   tickets(read: () => Promise<TicketCounts>): void {
     new Gauge({
@@ -92,21 +107,6 @@ export class PrometheusTelemetry implements Telemetry {
         for (const r of (await read()).overdue) this.set({ department: r.department || 'unassigned' }, r.count);
       },
     });
-  }
-
-  /**
-   * How long turns waited for their citizen's fleet lock (several instances
-   * on PostgreSQL): mostly a connection round trip; a long tail means one
-   * citizen's messages queue behind each other across instances.
-   */
-  lockWaits(): (seconds: number) => void {
-    const h = new Histogram({
-      name: 'wenzheng_citizen_lock_wait_seconds',
-      help: "Time a turn waited for its citizen's fleet-wide lock (PostgreSQL advisory lock)",
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers: [this.registry],
-    });
-    return (seconds) => h.observe(seconds);
   }
 
   /** Parse threads serving the current model (PARSE_THREADS): 0 means parsing runs on the event loop. */

@@ -11,6 +11,7 @@
  * filed before dispatch existed); the conditional update makes a ticket
  * dispatched once even if two of these race.
  */
+
 import type { Logger } from 'pino';
 import type { DepartmentClassifier, DepartmentPrediction } from '../core/dispatch.js';
 import type { JobTicks } from '../core/fleet.js';
@@ -103,7 +104,7 @@ export class TicketDispatcher {
     return pending.length;
   }
 
-  /** The sweep, at start and every minute; with several instances, one of them per tick (`jobs`). */
+  /** Sweeps at start and every interval; with several instances, only the one that claims the tick (`jobs`). */
   start(intervalMs = 60_000, jobs: JobTicks = everyTick): void {
     this.timer ??= startFleetJob({
       name: 'ticket-dispatch-sweep',
