@@ -5,7 +5,7 @@
  * report comes from the same snapshot (WAL: the writer is never blocked).
  */
 import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
-import { handoffFact, type Row } from './rows.js';
+import { handoffFact, type Row, ticketFact } from './rows.js';
 import type { Db } from './sqlite.js';
 
 // Days and hours are Shanghai wall-clock. China has kept UTC+8 without
@@ -42,7 +42,7 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
       tickets: p('SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY kind'),
       ticketWork: p(
         `SELECT kind, status, department, department_by, predicted_department, dispatch_state, created_at, resolved_at, due_at
-         FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs`,
+         FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs ORDER BY created_at, reference`,
       ),
       appointments: p(
         'SELECT status, COUNT(*) AS count FROM appointments WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY status',
@@ -80,17 +80,7 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
         handoffs: (this.s.handoffs.all(at) as Row[]).map(handoffFact),
         ratings: this.s.ratings.all(at) as AnalyticsFacts['ratings'],
         tickets: byKey(this.s.tickets.all(at) as Row[], 'kind'),
-        ticketWork: (this.s.ticketWork.all(at) as Row[]).map((r) => ({
-          kind: r.kind,
-          status: r.status,
-          department: r.department,
-          departmentBy: r.department_by,
-          predictedDepartment: r.predicted_department,
-          dispatchState: r.dispatch_state,
-          createdAt: r.created_at,
-          resolvedAt: r.resolved_at,
-          dueAt: r.due_at,
-        })),
+        ticketWork: (this.s.ticketWork.all(at) as Row[]).map(ticketFact),
         appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
         unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
           maskedText: r.masked_text,

@@ -3,13 +3,15 @@
  * the same tables and column names, so one mapping serves both and the
  * ports return the same shapes whatever the database.
  */
-import type { HandoffFact } from '../core/analytics.js';
-import type { Conversation } from '../core/conversation.js';
+import type { HandoffFact, TicketFact } from '../core/analytics.js';
+import type { Channel, Conversation } from '../core/conversation.js';
+import type { DepartmentScore } from '../core/dispatch.js';
 import type { ModelMetrics, ModelVersionRecord } from '../core/model-registry.js';
 import type { IntentScore } from '../core/parse.js';
 import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
 import type { AuditEntry, StaffAccount, StaffUser, StoredMessage } from '../core/staff.js';
 import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
+import type { Ticket, TicketEvent, TicketStatus } from '../core/tickets.js';
 import { maskPersonalData } from '../privacy/mask.js';
 
 /** A database row, typed by the mapping that reads it. */
@@ -98,6 +100,53 @@ export function ticketFromRow(r: Row): TicketRecord {
   };
 }
 
+/** A ticket as the ticket desk sees it (issue 13): dispatch, status and result. */
+export function deskTicketFromRow(r: Row): Ticket {
+  return {
+    reference: r.reference,
+    conversationId: r.conversation_id,
+    kind: r.kind,
+    channel: r.channel as Channel,
+    userId: r.user_id,
+    description: r.description,
+    location: r.location,
+    phone: r.phone,
+    status: r.status as TicketStatus,
+    department: r.department,
+    departmentBy: r.department_by,
+    dispatchState: r.dispatch_state,
+    predicted:
+      r.dispatched_at === null || r.dispatch_state === 'failed'
+        ? null
+        : {
+            department: r.predicted_department,
+            score: r.predicted_score ?? 0,
+            alternatives: r.predicted_alternatives ? (JSON.parse(r.predicted_alternatives) as DepartmentScore[]) : [],
+            modelVersion: r.dispatch_model,
+          },
+    dueAt: r.due_at,
+    result: r.result,
+    resolvedAt: r.resolved_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A ticket_events row joined with the staff name and the message's delivery. */
+export function ticketEventFromRow(r: Row): TicketEvent {
+  return {
+    id: r.id,
+    at: r.at,
+    type: r.type,
+    staffId: r.staff_id,
+    staffName: r.staff_name ?? null,
+    from: r.from_value,
+    to: r.to_value,
+    text: r.text,
+    delivery: r.message_id === null ? null : (r.delivery ?? null),
+  };
+}
+
 export function ratingFromRow(r: Row): RatingRecord {
   return {
     handoffId: r.handoff_id,
@@ -137,6 +186,20 @@ export function handoffFact(r: Row): HandoffFact {
     firstResponseAt: r.first_response_at,
     closedAt: r.closed_at,
     closedByStaff: r.closed_by !== null,
+  };
+}
+
+export function ticketFact(r: Row): TicketFact {
+  return {
+    kind: r.kind,
+    status: r.status,
+    department: r.department,
+    departmentBy: r.department_by,
+    predictedDepartment: r.predicted_department,
+    dispatchState: r.dispatch_state,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    dueAt: r.due_at,
   };
 }
 

@@ -4,12 +4,9 @@
  * list's optional filters are bound as JSON arrays (json_each) so one
  * statement serves every combination.
  */
-import type { Channel } from '../core/conversation.js';
-import type { DepartmentScore } from '../core/dispatch.js';
-import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStatus, TicketStore } from '../core/tickets.js';
+import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../core/tickets.js';
+import { deskTicketFromRow, type Row, ticketEventFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
-
-type Row = Record<string, any>;
 
 const UNFINISHED = "status IN ('open', 'in_progress')";
 const inList = (column: string, param: string) => `(@${param} IS NULL OR ${column} IN (SELECT value FROM json_each(@${param})))`;
@@ -77,7 +74,7 @@ export class SqliteTicketStore implements TicketStore {
 
   async find(reference: string): Promise<Ticket | null> {
     const r = this.s.find.get(reference) as Row | undefined;
-    return r ? ticketFromRow(r) : null;
+    return r ? deskTicketFromRow(r) : null;
   }
 
   async list(f: TicketFilter): Promise<Ticket[]> {
@@ -91,11 +88,11 @@ export class SqliteTicketStore implements TicketStore {
       overdueAt: f.overdueAt ?? null,
       limit: f.limit,
     }) as Row[];
-    return rows.map(ticketFromRow);
+    return rows.map(deskTicketFromRow);
   }
 
   async undispatched(limit: number): Promise<Ticket[]> {
-    return (this.s.undispatched.all(limit) as Row[]).map(ticketFromRow);
+    return (this.s.undispatched.all(limit) as Row[]).map(deskTicketFromRow);
   }
 
   async recordDispatch(d: Parameters<TicketStore['recordDispatch']>[0]): Promise<boolean> {
@@ -167,17 +164,7 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   async history(reference: string): Promise<TicketEvent[]> {
-    return (this.s.history.all(reference) as Row[]).map((r) => ({
-      id: r.id,
-      at: r.at,
-      type: r.type,
-      staffId: r.staff_id,
-      staffName: r.staff_name ?? null,
-      from: r.from_value,
-      to: r.to_value,
-      text: r.text,
-      delivery: r.message_id === null ? null : (r.delivery ?? null),
-    }));
+    return (this.s.history.all(reference) as Row[]).map(ticketEventFromRow);
   }
 
   async addCitizenMessage(t: Ticket, text: string, now: number): Promise<{ messageId: number; lastCitizenAt: number } | null> {
@@ -208,35 +195,4 @@ export class SqliteTicketStore implements TicketStore {
       for (const d of departments) this.s.addStaffDepartment.run(staffId, d);
     })();
   }
-}
-
-function ticketFromRow(r: Row): Ticket {
-  return {
-    reference: r.reference,
-    conversationId: r.conversation_id,
-    kind: r.kind,
-    channel: r.channel as Channel,
-    userId: r.user_id,
-    description: r.description,
-    location: r.location,
-    phone: r.phone,
-    status: r.status as TicketStatus,
-    department: r.department,
-    departmentBy: r.department_by,
-    dispatchState: r.dispatch_state,
-    predicted:
-      r.dispatched_at === null || r.dispatch_state === 'failed'
-        ? null
-        : {
-            department: r.predicted_department,
-            score: r.predicted_score ?? 0,
-            alternatives: r.predicted_alternatives ? (JSON.parse(r.predicted_alternatives) as DepartmentScore[]) : [],
-            modelVersion: r.dispatch_model,
-          },
-    dueAt: r.due_at,
-    result: r.result,
-    resolvedAt: r.resolved_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
 }

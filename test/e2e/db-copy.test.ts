@@ -15,6 +15,9 @@ import { startApp } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
 import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
+// Column order is not data: PostgreSQL appends columns a migration adds, where SQLite rebuilt the table.
+const canonical = (r: object) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))));
+
 describePostgres('db:copy from SQLite into PostgreSQL', () => {
   let database: TestDatabase;
   let dataDir = '';
@@ -54,8 +57,8 @@ describePostgres('db:copy from SQLite into PostgreSQL', () => {
       );
       let rows = 0;
       for (const table of tables) {
-        const before = (sqlite.prepare(`SELECT * FROM "${table}"`).all() as object[]).map((r) => JSON.stringify(r)).sort();
-        const after = (await pg.run(`SELECT * FROM "${table}"`)).rows.map((r) => JSON.stringify(r)).sort();
+        const before = (sqlite.prepare(`SELECT * FROM "${table}"`).all() as object[]).map(canonical).sort();
+        const after = (await pg.run(`SELECT * FROM "${table}"`)).rows.map(canonical).sort();
         expect(after, table).toEqual(before);
         expect(run.stdout).toMatch(new RegExp(`^${table}\\s+${before.length}\\s+${before.length}$`, 'm'));
         rows += before.length;

@@ -191,4 +191,44 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- are versioned the same way, each kind with its own active version.
   ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
   `,
+  `
+  -- As SQLite's migration 8 (issue 13): tickets reach a department and
+  -- citizens hear back. PostgreSQL widens the status CHECK in place (SQLite
+  -- rebuilds the table); the new columns mean what they mean there. Tickets
+  -- filed before this are 'pending', so the dispatch sweep looks at them.
+  ALTER TABLE tickets DROP CONSTRAINT tickets_status_check;
+  ALTER TABLE tickets ADD CONSTRAINT tickets_status_check
+    CHECK (status IN ('open', 'in_progress', 'resolved', 'returned', 'closed'));
+  ALTER TABLE tickets
+    ADD COLUMN department TEXT,
+    ADD COLUMN department_by TEXT CHECK (department_by IN ('model', 'staff')),
+    ADD COLUMN dispatch_state TEXT NOT NULL DEFAULT 'pending' CHECK (dispatch_state IN ('pending', 'done', 'failed')),
+    ADD COLUMN predicted_department TEXT,
+    ADD COLUMN predicted_score DOUBLE PRECISION,
+    ADD COLUMN predicted_alternatives TEXT,
+    ADD COLUMN dispatch_model TEXT,
+    ADD COLUMN dispatched_at BIGINT,
+    ADD COLUMN due_at BIGINT,
+    ADD COLUMN result TEXT,
+    ADD COLUMN resolved_at BIGINT;
+  CREATE INDEX tickets_by_department ON tickets (department, status, created_at);
+  CREATE INDEX tickets_undispatched ON tickets (created_at) WHERE dispatch_state = 'pending';
+  CREATE TABLE ticket_events (
+    id BIGSERIAL PRIMARY KEY,
+    reference TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    staff_id TEXT,
+    type TEXT NOT NULL CHECK (type IN ('dispatch', 'department', 'status', 'note', 'message')),
+    from_value TEXT,
+    to_value TEXT,
+    text TEXT,
+    message_id BIGINT
+  );
+  CREATE INDEX ticket_events_by_ticket ON ticket_events (reference, id);
+  CREATE TABLE staff_departments (
+    staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+    department TEXT NOT NULL,
+    PRIMARY KEY (staff_id, department)
+  );
+  `,
 ];

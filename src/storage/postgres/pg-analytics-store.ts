@@ -7,7 +7,7 @@
  */
 import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
 import { SHANGHAI_OFFSET_MS } from '../analytics-store.js';
-import { handoffFact, type Row } from '../rows.js';
+import { handoffFact, type Row, ticketFact } from '../rows.js';
 import { type PgDatabase, sql } from './pg-database.js';
 
 // Whole seconds since the epoch, Shanghai: SQLite's (ms + offset) / 1000 in integer division.
@@ -41,6 +41,11 @@ const Q = {
      FROM ratings WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2 ORDER BY 1, 2`,
   ),
   tickets: sql('an_tickets', 'SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= $1 AND created_at < $2 GROUP BY kind'),
+  ticketWork: sql(
+    'an_ticket_work',
+    `SELECT kind, status, department, department_by, predicted_department, dispatch_state, created_at, resolved_at, due_at
+     FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, reference`,
+  ),
   appointments: sql(
     'an_appointments',
     'SELECT status, COUNT(*) AS count FROM appointments WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
@@ -76,6 +81,7 @@ export class PgAnalyticsStore implements AnalyticsQuery {
           handoffs: (await all(Q.handoffs)).map(handoffFact),
           ratings: (await all(Q.ratings)) as AnalyticsFacts['ratings'],
           tickets: byKey(await all(Q.tickets), 'kind'),
+          ticketWork: (await all(Q.ticketWork)).map(ticketFact),
           appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
           unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
             maskedText: r.masked_text,

@@ -11,6 +11,7 @@ import { PgModelRegistry } from './pg-model-registry.js';
 import { PgPrivacyStore } from './pg-privacy-store.js';
 import { PgReviewStore } from './pg-review-store.js';
 import { PgStaffStore } from './pg-staff-store.js';
+import { PgTicketStore } from './pg-ticket-store.js';
 
 export interface PgStorage extends Storage {
   readonly kind: 'postgres';
@@ -42,6 +43,7 @@ export async function openPostgresStorage(url: string, o: PgStorageOptions = {})
     dispatchModelRegistry: new PgModelRegistry(db, 'department'),
     analytics: new PgAnalyticsStore(db),
     privacy: new PgPrivacyStore(db),
+    tickets: new PgTicketStore(db),
     describe: () => ({ kind: 'postgres', location: describeUrl(url) }),
     poolStats: () => db.stats(),
     close: () => db.close(),

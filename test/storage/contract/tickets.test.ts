@@ -2,8 +2,8 @@
  * Ticket store contract (issue 13): dispatch recorded once, conditional
  * department and status changes with their history, the list's filters, the
  * counts behind /metrics, staff departments, and messages to the citizen.
- * Runs on every storage that has a ticket store; PostgreSQL's half is
- * skipped until its repository exists (the same tests must then pass there).
+ * Runs on every storage that has a ticket store (SQLite and PostgreSQL);
+ * a storage without one skips it.
  */
 import { expect, it, type TestContext } from 'vitest';
 import { type Action, type Conversation, initialState } from '../../../src/core/conversation.js';
