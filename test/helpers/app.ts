@@ -123,7 +123,7 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
   const { tickets, ...rest } = parts;
   return {
     ...rest,
-    // Tests of ticket work run where the storage has a ticket store (SQLite); elsewhere these throw when used.
+    // Tests of ticket work run where the storage has a ticket store (SQLite, PostgreSQL); elsewhere these throw when used.
     dispatcher: tickets?.dispatcher ?? missing<TicketDispatcher>('dispatcher'),
     tickets: tickets?.desk ?? missing<TicketDesk>('ticket desk'),
     app,

@@ -153,7 +153,15 @@ export class PgTicketStore implements TicketStore {
   async changeDepartment(c: Parameters<TicketStore['changeDepartment']>[0]): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       if ((await tx.run(Q.setDepartment, [c.reference, c.from, c.to, c.now])).rowCount === 0) return false;
-      await insertEvent(tx, { reference: c.reference, type: 'department', staffId: c.staffId, from: c.from, to: c.to, text: c.reason, now: c.now });
+      await insertEvent(tx, {
+        reference: c.reference,
+        type: 'department',
+        staffId: c.staffId,
+        from: c.from,
+        to: c.to,
+        text: c.reason,
+        now: c.now,
+      });
       return true;
     });
   }
@@ -161,7 +169,15 @@ export class PgTicketStore implements TicketStore {
   async changeStatus(c: Parameters<TicketStore['changeStatus']>[0]): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       if ((await tx.run(Q.setStatus, [c.reference, c.from, c.to, orNull(c.text), c.now])).rowCount === 0) return false;
-      await insertEvent(tx, { reference: c.reference, type: 'status', staffId: c.staffId, from: c.from, to: c.to, text: c.text, now: c.now });
+      await insertEvent(tx, {
+        reference: c.reference,
+        type: 'status',
+        staffId: c.staffId,
+        from: c.from,
+        to: c.to,
+        text: c.text,
+        now: c.now,
+      });
       return true;
     });
   }
