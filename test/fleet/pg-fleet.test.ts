@@ -11,7 +11,8 @@ import { rateLimitOptions } from '../../src/http/rate-limit-store.js';
 import { type StaffEvent, StaffEvents } from '../../src/staff/events.js';
 import { openPgFleet, type PgFleet } from '../../src/storage/postgres/pg-fleet.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres } from '../helpers/describe-postgres.js';
+import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,6 +159,7 @@ describePostgres('fleet coordination on PostgreSQL', () => {
     const seenB: StaffEvent[] = [];
     onA.subscribe((e) => seenA.push(e));
     onB.subscribe((e) => seenB.push(e));
+    await Promise.all([a.bus.whenListening(), b.bus.whenListening()]);
     onA.publish({ type: 'handoff.created', handoffId: 'h1' });
     await until(() => seenB.length === 1);
     expect(seenB).toEqual([{ type: 'handoff.created', handoffId: 'h1' }]);
