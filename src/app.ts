@@ -23,6 +23,7 @@ import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
+import { type TicketRouteOptions, ticketRoutes } from './http/ticket-routes.js';
 import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
@@ -56,6 +57,10 @@ export interface AppDeps {
   analytics?: AnalyticsQuery;
   /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
   rates?: RateCounter;
+  /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
+  tickets?: TicketRouteOptions;
+  /** Department names, for the dashboard's ticket panel. */
+  departmentName?: (id: string | null) => string;
 }
 
 // Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
@@ -105,11 +110,20 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     await app.register(staffRoutes({ ...deps.staff, rates: deps.rates }));
     if (deps.analytics) {
       const lowConfidence = deps.config.REVIEW_LOW_CONFIDENCE;
-      await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock, lowConfidence }));
+      await app.register(
+        analyticsRoutes({
+          auth: deps.staff.auth,
+          analytics: deps.analytics,
+          clock: deps.staff.clock,
+          lowConfidence,
+          departmentName: deps.departmentName,
+        }),
+      );
     }
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));
   if (deps.modelAdmin) await app.register(modelRoutes(deps.modelAdmin));
+  if (deps.tickets) await app.register(ticketRoutes(deps.tickets));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;

@@ -10,14 +10,16 @@ import type { Logger } from 'pino';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
 import type { Fleet } from './core/fleet.js';
 import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
+import { composeDispatch, type Dispatch } from './dispatch/compose-dispatch.js';
 import { localFleet } from './fleet/local-fleet.js';
-import type { ModelHolder } from './nlu/model-holder.js';
+import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
@@ -32,6 +34,8 @@ import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import type { ConversationRecords, Storage } from './storage/storage.js';
+import { composeTickets, type TicketWork } from './tickets/compose-tickets.js';
+import { departmentName } from './tickets/department-names.js';
 
 export interface Composed {
   store: ConversationRecords;
@@ -42,6 +46,10 @@ export interface Composed {
   events: StaffEvents;
   /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
   outbox: CitizenOutbox;
+  /** 派单: the department list, the dispatch classifier and staff corrections. */
+  dispatch: Dispatch;
+  /** Ticket work (issue 13): dispatch on filing and the staff's ticket desk; absent where the storage has no ticket store. */
+  tickets?: TicketWork;
   server: FastifyInstance;
 }
 
@@ -57,6 +65,8 @@ export async function composeApp(o: {
   /** Opened (and closed) by the caller: openStorage(config, { serving: true }). */
   storage: Storage;
   models: ModelHolder;
+  /** The dispatch model (main.ts loads it; without it every ticket waits in 待分派). */
+  dispatchModels?: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
@@ -66,6 +76,8 @@ export async function composeApp(o: {
   httpLogger?: boolean | object;
   /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
   fleet?: Fleet;
+  /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
+  dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -78,6 +90,7 @@ export async function composeApp(o: {
   fleet.watchLockWaits?.(metrics.lockWaits());
   const events = new StaffEvents(fleet.bus);
   const modelStore = new ModelStore(c.modelsDir);
+  const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
   const pool =
     c.PARSE_THREADS > 0
       ? new ParsePool({
@@ -90,6 +103,7 @@ export async function composeApp(o: {
   if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
+  let ticketWork: TicketWork | undefined;
   const dialogueLog = o.log.child({ module: 'dialogue' });
   const conversations = new ConversationService({
     store,
@@ -110,6 +124,8 @@ export async function composeApp(o: {
     },
     onEvents: (happened) => {
       for (const e of happened) {
+        // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
+        if (e.type === 'ticket.created') void ticketWork?.dispatcher.dispatch(e.id);
         const type = STAFF_EVENT[e.type];
         if (type) events.publish({ type, handoffId: e.id });
       }
@@ -143,6 +159,23 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;
+  if (o.storage.tickets)
+    ticketWork = composeTickets({
+      config: c,
+      tickets: o.storage.tickets,
+      staff,
+      outbox,
+      events,
+      departments: dispatch.departments,
+      // No dispatch model yet (none trained, none loaded): null, and the ticket waits in 待分派 as such.
+      classifier: o.dispatchWith?.classifier ?? (() => (dispatch.models.current ? dispatch.classifier : null)),
+      corrections: o.dispatchWith?.corrections ?? (() => dispatch.corrections),
+      calendar: o.behaviour.calendar,
+      messages: o.behaviour.dialogue.messages,
+      metrics,
+      clock,
+      log: o.log,
+    });
   const auth = new StaffAuth({
     store: staff,
     clock,
@@ -164,8 +197,9 @@ export async function composeApp(o: {
     registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
+    dispatch: { registry: o.storage.dispatchModelRegistry, store: new ModelStore(c.dispatchModelsDir), holder: dispatch.models },
     staff,
-    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
+    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR, INTENTS_DIR: c.INTENTS_DIR, DISPATCH_MIN_SCORE: String(c.DISPATCH_MIN_SCORE) },
     clock,
     log: o.log.child({ module: 'models' }),
   });
@@ -199,10 +233,13 @@ export async function composeApp(o: {
       },
       review: { auth, review },
       modelAdmin: { auth, models: modelDesk, staff, clock },
+      tickets: ticketWork ? { auth, desk: ticketWork.desk } : undefined,
+      departmentName: (id) => departmentName(dispatch.departments, id),
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
   desk.start(undefined, fleet.jobs);
+  ticketWork?.dispatcher.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
     store: o.storage.privacy,
     days: c.RETENTION_DAYS,
@@ -213,8 +250,9 @@ export async function composeApp(o: {
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
+    ticketWork?.dispatcher.stop();
     retention.stop();
     await pool?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, tickets: ticketWork, server };
 }

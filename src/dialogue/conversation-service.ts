@@ -196,6 +196,11 @@ export class ConversationService {
       if (e instanceof DuplicateDeliveryError) return this.repeat(parse, existing, await this.deps.store.findDelivery(e.key));
       throw e;
     }
+    for (const e of done.events) {
+      // Wrong phone digits for a ticket number: a run of these is someone guessing (reference-proof.ts).
+      if (e.type === 'reference.proof_failed')
+        this.deps.log.warn({ conversation: conversation.id, reference: e.id }, 'ticket proof failed');
+    }
     this.deps.onCommitted?.(conversation);
     if (done.events.length > 0) this.deps.onEvents?.(done.events, conversation);
     const telemetry = this.deps.telemetry ?? noTelemetry;

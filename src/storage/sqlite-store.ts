@@ -31,6 +31,7 @@ import {
   ownsRecord,
   PRIORITY_ORDER,
   priorityRank,
+  verifyResult,
 } from './turn-rules.js';
 
 interface PendingTurn {
@@ -297,6 +298,12 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         const find = action.reference.startsWith('A') ? this.s.findAppointment : this.s.findTicket;
         return lookupResult(action.reference, find.get(action.reference) as Record<string, unknown> | undefined, c);
       }
+      case 'verify_reference':
+        return verifyResult(
+          action.reference,
+          this.s.findTicket.get(action.reference) as Record<string, unknown> | undefined,
+          action.phoneTail,
+        );
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });

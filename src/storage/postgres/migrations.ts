@@ -186,4 +186,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // 2: the fleet's coordination tables (job ticks, rate-limit counters).
   FLEET_MIGRATION,
+  `
+  -- As SQLite's migration 7: the intent model and the dispatch (派单) model
+  -- are versioned the same way, each kind with its own active version.
+  ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
+  `,
 ];

@@ -32,6 +32,7 @@ import {
   ownsRecord,
   PRIORITY_ORDER,
   priorityRank,
+  verifyResult,
 } from '../turn-rules.js';
 import { only, type PgDatabase, type Queryable, sql, text } from './pg-database.js';
 import { PgPrivacyStore } from './pg-privacy-store.js';
@@ -227,6 +228,8 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
         const find = action.reference.startsWith('A') ? Q.findAppointment : Q.findTicket;
         return lookupResult(action.reference, (await tx.run(find, [action.reference])).rows[0], c);
       }
+      case 'verify_reference':
+        return verifyResult(action.reference, (await tx.run(Q.findTicket, [action.reference])).rows[0], action.phoneTail);
       case 'request_handoff': {
         const id = randomUUID();
         await tx.run(Q.insertHandoff, [id, c.id, c.channel, c.userId, action.reason, action.priority, text(action.summary), now]);
