@@ -13,8 +13,7 @@ import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { seedServiceMonth } from '../helpers/analytics-seed.js';
 import { startApp } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 describePostgres('db:copy from SQLite into PostgreSQL', () => {
   let database: TestDatabase;

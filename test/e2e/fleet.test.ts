@@ -9,10 +9,9 @@ import { sha1Sorted } from '../../src/channels/wechat-oa/signature.js';
 import { parseWechatXml } from '../../src/channels/wechat-oa/xml.js';
 import { addStaffUser } from '../../src/staff/users.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
 import { eventStream, type Instance, sharedModels, staffLogin, startInstance } from '../helpers/fleet.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const TOKEN = 'wenzhengtoken';
 const APPID = 'wx0123456789abcdef';

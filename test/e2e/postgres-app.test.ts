@@ -5,11 +5,11 @@
  * back by itself once the database answers again.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TurnCommit } from '../../src/core/stores.js';
 import { databaseUrl, terminateConnections } from '../../src/storage/postgres/admin.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 import { startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
-import { freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
 import { poll, say, staffMember } from '../helpers/staff.js';
 import { type TcpProxy, tcpProxy } from '../helpers/tcp-proxy.js';
 import { transcriptSuites } from '../helpers/transcripts.js';
@@ -82,6 +82,8 @@ describePostgres('losing the PostgreSQL connection', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let direct: PgDatabase;
+  /** Set by a test: the next turn loses the database inside its transaction, after its actions ran. */
+  let cutInsideNextTurn = false;
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -89,7 +91,26 @@ describePostgres('losing the PostgreSQL connection', () => {
     proxy = await tcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(database.url);
     viaProxy.port = String(proxy.port);
-    t = await startApp({ clock: () => new Date(), database: { ...database, url: viaProxy.toString() } });
+    t = await startApp({
+      clock: () => new Date(),
+      database: { ...database, url: viaProxy.toString() },
+      wrapStore: (store) => {
+        const commit = store.commitTurn.bind(store);
+        return Object.assign(store, {
+          commitTurn: <T>(turn: TurnCommit<T>) => {
+            if (!cutInsideNextTurn) return commit(turn);
+            cutInsideNextTurn = false;
+            return commit({
+              ...turn,
+              finish: (results) => {
+                void proxy.cut();
+                return turn.finish(results);
+              },
+            });
+          },
+        });
+      },
+    });
     direct = new PgDatabase(databaseUrl(PG_TEST_URL, database.name), { max: 1 });
   });
   afterAll(async () => {
@@ -130,5 +151,28 @@ describePostgres('losing the PostgreSQL connection', () => {
       expect((await send(t, 'terminated', text)).statusCode).toBe(200);
     }
     expect((await t.staff.messages((await t.store.find('web', 'terminated'))?.id ?? '')).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('keeps nothing of a turn whose connection dies inside its transaction, and the citizen can send it again', async () => {
+    for (const text of ['我要投诉', '楼下餐馆油烟太大', '浦东新区张江路99号', '13812345678']) {
+      expect((await send(t, 'mid-turn', text)).statusCode).toBe(200);
+    }
+    const before = await ticketCount();
+    cutInsideNextTurn = true;
+    const lost = await send(t, 'mid-turn', '对');
+    expect(lost.statusCode).toBe(503);
+    expect(lost.json().error.code).toBe('STORE_UNAVAILABLE');
+    await proxy.restore();
+    // The ticket was inserted before the cut, in the transaction PostgreSQL rolled back.
+    expect(await ticketCount()).toBe(before);
+    const again = await send(t, 'mid-turn', '对');
+    expect(again.statusCode).toBe(200);
+    expect(
+      again
+        .json()
+        .replies.map((r: { text: string }) => r.text)
+        .join(''),
+    ).toMatch(/T\d{8}-\d{4}/);
+    expect(await ticketCount()).toBe((before ?? 0) + 1);
   });
 });

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { initialState } from '../../src/core/conversation.js';
 import { openPostgresStorage } from '../../src/storage/postgres/pg-storage.js';
 import { cli } from '../helpers/cli.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 describePostgres('maintainer CLIs on PostgreSQL', () => {
   let database: TestDatabase;

@@ -11,8 +11,7 @@ import { rateLimitOptions } from '../../src/http/rate-limit-store.js';
 import { type StaffEvent, StaffEvents } from '../../src/staff/events.js';
 import { openPgFleet, type PgFleet } from '../../src/storage/postgres/pg-fleet.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

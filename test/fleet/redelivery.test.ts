@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CitizenSender } from '../../src/staff/outbox.js';
 import { startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { say, staffMember } from '../helpers/staff.js';
 
 describePostgres('re-sending waiting staff replies on two instances', () => {

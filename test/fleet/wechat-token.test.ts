@@ -9,9 +9,8 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { WechatApiClient } from '../../src/channels/wechat-oa/api-client.js';
 import { PgLocks } from '../../src/storage/postgres/pg-locks.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
-import { describePostgres } from '../helpers/describe-postgres.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
-import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 describePostgres('the WeChat access_token shared by several instances', () => {
   let database: TestDatabase;

@@ -25,7 +25,7 @@ import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js'
 import type { ConversationRecords } from '../../src/storage/storage.js';
 import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
 import type { TicketDesk } from '../../src/tickets/ticket-desk.js';
-import { freshDatabase, type TestDatabase } from './postgres.js';
+import { freshDatabase, type TestDatabase } from './pg-database.js';
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {

@@ -9,7 +9,7 @@ import { serviceAnalytics } from '../../../src/analytics/service-analytics.js';
 import type { AnalyticsFacts } from '../../../src/core/analytics.js';
 import { SEED_MONTH, type SeedRecord, seedServiceMonth } from '../../helpers/analytics-seed.js';
 import { startApp, type TestApp } from '../../helpers/app.js';
-import { describePostgres } from '../../helpers/describe-postgres.js';
+import { describePostgres } from '../../helpers/postgres.js';
 
 const RANGE = dateRange(SEED_MONTH.from, SEED_MONTH.to);
 const CRITERIA = { lowConfidence: 0.6, conversational: ['greeting', 'thanks', 'affirm', 'deny'], unansweredLimit: 100 };
