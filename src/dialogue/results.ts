@@ -9,10 +9,9 @@ import type { StepResult } from './engine.js';
 import { RATING_LABELS } from './intents-text.js';
 import { askForProof, attemptsLeft, proofExhausted, proofFailed, proofForm } from './reference-proof.js';
 import { formatDate, render } from './slots.js';
+import { describeTicket } from './ticket-progress.js';
 
 const text = (t: string): Reply => ({ type: 'text', text: t });
-const TICKET_KINDS: Record<string, string> = { complaint: '投诉', suggestion: '建议', callback: '回电登记', follow_up: '回访' };
-const TICKET_STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
 
 export function describeReference(b: Behaviour, r: ActionResult): string {
   if (r.type === 'reference_missing')
@@ -25,7 +24,7 @@ export function describeReference(b: Behaviour, r: ActionResult): string {
     const when = d.date ? `${formatDate(d.date)}${d.period === 'am' ? '上午' : '下午'}` : '';
     return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
   }
-  return `工单 ${r.reference}（${TICKET_KINDS[r.details.kind ?? ''] ?? '工单'}）：${TICKET_STATUS[r.status] ?? r.status}。`;
+  return describeTicket(b, r.reference, r.status, r.details);
 }
 
 export function completeTurn(

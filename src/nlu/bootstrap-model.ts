@@ -3,23 +3,31 @@
  * corpus, save it and make it current. Later starts just load it.
  */
 import type { Logger } from 'pino';
-import { loadCorpus, trainingSet } from './corpus.js';
+import { trainingSet } from './corpus.js';
 import type { NluModel } from './model.js';
+import { INTENT_KIND, type ModelKindSpec } from './model-kind.js';
 import { ModelStore } from './model-store.js';
 import { trainModel } from './train.js';
 import { warmUp } from './warm-up.js';
 
-export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log: Logger): Promise<NluModel> {
+export async function loadOrTrainModel(
+  modelsDir: string,
+  corpusDir: string,
+  log: Logger,
+  kind: ModelKindSpec = INTENT_KIND,
+): Promise<NluModel> {
   const store = new ModelStore(modelsDir);
   const existing = store.loadCurrent();
   if (existing) {
     warmUp(existing);
-    log.info({ version: existing.version }, 'model loaded');
+    log.info({ version: existing.version }, `${kind.label} loaded`);
     return existing;
   }
-  log.info({ corpusDir }, 'no model yet: training one from the shipped corpus (first start only)');
-  const corpus = loadCorpus(corpusDir);
+  log.info({ corpusDir }, `no ${kind.label} yet: training one from the shipped corpus (first start only)`);
+  const corpus = kind.loadCorpus(corpusDir);
   const { model, report } = await trainModel({
+    kind: kind.kind,
+    ...kind.training,
     train: trainingSet(corpus),
     test: corpus.test,
     terms: corpus.terms,
@@ -40,7 +48,7 @@ export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log
       inScopeAccuracy: report?.inScopeAccuracy,
       oosRecall: report?.oosRecall,
     },
-    'model trained and activated',
+    `${kind.label} trained and activated`,
   );
   return model;
 }

@@ -21,7 +21,7 @@ import {
 } from '../core/stores.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
-import { appointmentFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from './rows.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, type Row, ratingFromRow, ticketFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
 import {
   expectedWaitMinutes,
@@ -33,14 +33,6 @@ import {
   priorityRank,
   verifyResult,
 } from './turn-rules.js';
-
-interface ConversationRow {
-  id: string;
-  channel: Channel;
-  user_id: string;
-  state: string;
-  updated_at: number;
-}
 
 interface PendingTurn {
   turn: TurnCommit<unknown>;
@@ -148,9 +140,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async find(channel: Channel, userId: string): Promise<Conversation | null> {
-    const row = this.s.findConversation.get(channel, userId) as ConversationRow | undefined;
-    if (!row) return null;
-    return { id: row.id, channel: row.channel, userId: row.user_id, state: JSON.parse(row.state), updatedAt: row.updated_at };
+    const row = this.s.findConversation.get(channel, userId) as Row | undefined;
+    return row ? conversationFromRow(row) : null;
   }
 
   /**

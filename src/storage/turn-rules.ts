@@ -53,7 +53,13 @@ const ticketFound = (reference: string, row: Row): ActionResult => ({
   reference,
   kind: 'ticket',
   status: row.status as string,
-  details: { kind: row.kind ?? null, created: String(row.created_at) },
+  // department and result: where ticket work (issue 13) keeps them; null on a store without it.
+  details: {
+    kind: row.kind ?? null,
+    created: String(row.created_at),
+    department: row.department ?? null,
+    result: row.result ?? null,
+  },
 });
 
 /** A ticket shown to whoever gives the last 4 digits of the phone on it; a ticket without a phone never matches. */

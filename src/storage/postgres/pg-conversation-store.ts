@@ -23,7 +23,7 @@ import {
   type TurnCommit,
 } from '../../core/stores.js';
 import { formatReference, type ReferencePrefix, referenceDay } from '../reference-numbers.js';
-import { appointmentFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
 import {
   expectedWaitMinutes,
   followUpDescription,
@@ -129,14 +129,7 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
 
   async find(channel: Channel, userId: string): Promise<Conversation | null> {
     const row = (await this.db.run(Q.findConversation, [channel, userId])).rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      channel: row.channel,
-      userId: row.user_id,
-      state: JSON.parse(row.state),
-      updatedAt: row.updated_at,
-    } as Conversation;
+    return row ? conversationFromRow(row) : null;
   }
 
   commitTurn<T>(turn: TurnCommit<T>): Promise<T> {

@@ -115,7 +115,13 @@ describeStores('conversation store', (s) => {
     const [created] = (await store().commitTurn(turn(conversation('u1'), [complaint]))) as Array<{ reference: string }>;
     const reference = created?.reference ?? '';
     expect(await store().commitTurn(turn(conversation('u1'), [{ type: 'lookup_reference', reference }]))).toEqual([
-      { type: 'reference_found', reference, kind: 'ticket', status: 'open', details: { kind: 'complaint', created: String(NOW) } },
+      {
+        type: 'reference_found',
+        reference,
+        kind: 'ticket',
+        status: 'open',
+        details: { kind: 'complaint', created: String(NOW), department: null, result: null },
+      },
     ]);
     // Another session hears neither the ticket nor whether it exists until the phone's last 4 digits match.
     expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'lookup_reference', reference }]))).toEqual([
