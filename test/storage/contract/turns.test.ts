@@ -134,7 +134,13 @@ describeStores('conversation store', (s) => {
       await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference: 'T20991231-0001', phoneTail: '5678' }])),
     ).toEqual([{ type: 'reference_unverified', reference: 'T20991231-0001' }]);
     expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference, phoneTail: '5678' }]))).toEqual([
-      { type: 'reference_found', reference, kind: 'ticket', status: 'open', details: { kind: 'complaint', created: String(NOW) } },
+      {
+        type: 'reference_found',
+        reference,
+        kind: 'ticket',
+        status: 'open',
+        details: { kind: 'complaint', created: String(NOW), department: null, result: null },
+      },
     ]);
     expect(await store().tickets()).toMatchObject([
       { reference, kind: 'complaint', userId: 'u1', location: '张江路88弄', phone: '13912345678', status: 'open', createdAt: NOW },
