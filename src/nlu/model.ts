@@ -3,6 +3,7 @@
  * normalise → correct → segment → features → classify → threshold → entities.
  */
 import type { Entity } from '../core/entities.js';
+import type { ModelKind } from '../core/model-registry.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { IntentClassifier, Segmenter } from '../core/ports.js';
 import type { AspectManifest, AspectModel } from './aspect-model.js';
@@ -15,8 +16,12 @@ import { normalise } from './normalise.js';
 
 export type ConfidenceSignal = 'share' | 'activation';
 
+export type { ModelKind } from '../core/model-registry.js';
+
 export interface ModelManifest {
   format: 1;
+  /** Absent in artifacts made before dispatch existed: those are intent models. */
+  kind?: ModelKind;
   version: string;
   createdAt: string;
   corpusHash: string;

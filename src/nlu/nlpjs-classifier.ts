@@ -38,6 +38,11 @@ export interface NeuralSettings {
   iterations?: number;
   learningRate?: number;
   errorThresh?: number;
+  /**
+   * NLP.js's synthetic None class (default true): one extra output fed by a
+   * feature that grows with the number of features the model never saw.
+   */
+  useNoneFeature?: boolean;
 }
 
 /** How text becomes classifier features: segmentation, then feature expansion. */

@@ -5,10 +5,12 @@
  * back by itself once the database answers again.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TurnCommit } from '../../src/core/stores.js';
 import { databaseUrl, terminateConnections } from '../../src/storage/postgres/admin.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { describePostgres, freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
+import { poll, say, staffMember } from '../helpers/staff.js';
 import { type TcpProxy, tcpProxy } from '../helpers/tcp-proxy.js';
 import { transcriptSuites } from '../helpers/transcripts.js';
 
@@ -45,11 +47,43 @@ describePostgres('the app on PostgreSQL', () => {
   });
 });
 
+describePostgres('a handoff through the staff API on PostgreSQL', () => {
+  let t: TestApp;
+  const now = Date.parse('2026-11-25T10:00:00+08:00');
+  beforeAll(async () => {
+    t = await startApp({ clock: () => new Date(now), store: 'postgres' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('goes from queue to claim, reply, web poll, close and rating', async () => {
+    const agent = await staffMember(t, 'zhangmin', 'agent');
+    await say(t, 'citizen-1', '居住证怎么续签');
+    const id = (await say(t, 'citizen-1', '转人工')).events.find((e) => e.type === 'handoff.requested')?.id;
+    expect((await agent.get('/api/staff/queue')).json().counts.queued).toBe(1);
+    expect((await say(t, 'citizen-1', '我的居住证下个月到期')).replies.map((r) => r.text).join('')).toContain('排队第 1 位');
+    expect((await agent.post(`/api/staff/handoffs/${id}/claim`)).statusCode).toBe(200);
+    expect((await say(t, 'citizen-1', '你好，在吗')).replies).toEqual([]);
+    await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '您好，续签需要身份证和居住登记凭证。' });
+    const inbox = await poll(t, 'citizen-1');
+    expect(inbox.messages.map((m) => m.text)).toEqual(['您好，续签需要身份证和居住登记凭证。']);
+    expect((await poll(t, 'citizen-1', inbox.cursor)).messages).toEqual([]);
+    expect((await agent.post(`/api/staff/handoffs/${id}/close`, { resolution: 'answered' })).json().handoff.status).toBe('closed');
+    expect((await poll(t, 'citizen-1', inbox.cursor)).messages[0]?.text).toContain('非常满意');
+    expect((await say(t, 'citizen-1', '2 太慢了')).replies[0]?.text).toContain('不满意');
+    expect(await t.store.ratings()).toMatchObject([{ handoffId: id, level: 2, followUpReference: 'T20261125-0001' }]);
+    expect((await t.staff.auditLog(50)).map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'claim', 'reply', 'close']));
+  });
+});
+
 describePostgres('losing the PostgreSQL connection', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let t: TestApp;
   let direct: PgDatabase;
+  /** Set by a test: the next turn loses the database inside its transaction, after its actions ran. */
+  let cutInsideNextTurn = false;
 
   beforeAll(async () => {
     database = await freshDatabase();
@@ -57,7 +91,26 @@ describePostgres('losing the PostgreSQL connection', () => {
     proxy = await tcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(database.url);
     viaProxy.port = String(proxy.port);
-    t = await startApp({ clock: () => new Date(), database: { ...database, url: viaProxy.toString() } });
+    t = await startApp({
+      clock: () => new Date(),
+      database: { ...database, url: viaProxy.toString() },
+      wrapStore: (store) => {
+        const commit = store.commitTurn.bind(store);
+        return Object.assign(store, {
+          commitTurn: <T>(turn: TurnCommit<T>) => {
+            if (!cutInsideNextTurn) return commit(turn);
+            cutInsideNextTurn = false;
+            return commit({
+              ...turn,
+              finish: (results) => {
+                void proxy.cut();
+                return turn.finish(results);
+              },
+            });
+          },
+        });
+      },
+    });
     direct = new PgDatabase(databaseUrl(PG_TEST_URL, database.name), { max: 1 });
   });
   afterAll(async () => {
@@ -98,5 +151,28 @@ describePostgres('losing the PostgreSQL connection', () => {
       expect((await send(t, 'terminated', text)).statusCode).toBe(200);
     }
     expect((await t.staff.messages((await t.store.find('web', 'terminated'))?.id ?? '')).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('keeps nothing of a turn whose connection dies inside its transaction, and the citizen can send it again', async () => {
+    for (const text of ['我要投诉', '楼下餐馆油烟太大', '浦东新区张江路99号', '13812345678']) {
+      expect((await send(t, 'mid-turn', text)).statusCode).toBe(200);
+    }
+    const before = await ticketCount();
+    cutInsideNextTurn = true;
+    const lost = await send(t, 'mid-turn', '对');
+    expect(lost.statusCode).toBe(503);
+    expect(lost.json().error.code).toBe('STORE_UNAVAILABLE');
+    await proxy.restore();
+    // The ticket was inserted before the cut, in the transaction PostgreSQL rolled back.
+    expect(await ticketCount()).toBe(before);
+    const again = await send(t, 'mid-turn', '对');
+    expect(again.statusCode).toBe(200);
+    expect(
+      again
+        .json()
+        .replies.map((r: { text: string }) => r.text)
+        .join(''),
+    ).toMatch(/T\d{8}-\d{4}/);
+    expect(await ticketCount()).toBe((before ?? 0) + 1);
   });
 });

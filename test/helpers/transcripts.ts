@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startApp, type TestApp } from './app.js';
-import { emptyTables, freshDatabase, type TestDatabase } from './postgres.js';
+import { emptyTables, freshDatabase, type TestDatabase } from './pg-database.js';
 
 interface Turn {
   user: string;

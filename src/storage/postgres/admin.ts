@@ -19,6 +19,8 @@ const quoted = (name: string) => {
 
 async function withClient<T>(url: string, work: (c: pg.Client) => Promise<T>, connectTimeoutMs = 5_000): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  // A dropped connection also fails the query in flight; unheard, the event would crash the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     return await work(client);

@@ -132,6 +132,15 @@ export class PgDatabase implements Queryable {
       } catch (e) {
         throw translate(e);
       }
+      // A checked-out connection that dies emits 'error' besides failing its
+      // query, and pg.Pool listens only on idle ones: unheard, it would
+      // crash the process. The failed query below is what reports it.
+      const ignore = () => {};
+      client.on('error', ignore);
+      const release = (e?: Error) => {
+        client.removeListener('error', ignore);
+        client.release(e);
+      };
       let begun = false;
       try {
         await client.query(o.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
@@ -142,19 +151,19 @@ export class PgDatabase implements Queryable {
         };
         const result = await work(tx);
         await client.query('COMMIT');
-        client.release();
+        release();
         return result;
       } catch (e) {
         if (isConnectionError(e)) {
-          client.release(e as Error);
+          release(e as Error);
           if (!begun && attempt === 0) continue;
           throw unavailable(e);
         }
         try {
           await client.query('ROLLBACK');
-          client.release();
+          release();
         } catch (rollbackFailed) {
-          client.release(rollbackFailed as Error);
+          release(rollbackFailed as Error);
         }
         throw e;
       }
