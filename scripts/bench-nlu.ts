@@ -100,7 +100,7 @@ runCli(async () => {
     ['none', 'cold, no warm-up'],
     ['warm', 'cold, warmed as served'],
   ] as const) {
-    cold[mode].forEach((r, i) => console.log(row(`${label} #${i + 1}`, r.stats)));
+    for (const [i, r] of cold[mode].entries()) console.log(row(`${label} #${i + 1}`, r.stats));
   }
   console.log(row('warm (texts repeated ×20)', warm));
   console.log('');

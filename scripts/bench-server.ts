@@ -16,6 +16,7 @@ import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { warmUp } from '../src/nlu/warm-up.js';
 import { createLogger, loggerOptions } from '../src/observability/logger.js';
+import { openFleet } from '../src/storage/open-fleet.js';
 import { openStorage } from '../src/storage/open-storage.js';
 
 const mode = process.argv[2];
@@ -34,11 +35,13 @@ if (mode === 'bare') {
   if (!model) throw new Error('no model');
   warmUp(model);
   const storage = await openStorage(config, { serving: true });
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX });
   const logFile = pino.destination(path.join(config.DATA_DIR, 'server.log'));
   // Rate limits off: the benchmark is one IP sending for 200 citizens.
   const { server: app } = await composeApp({
     config: { ...config, RATE_LIMIT_USER_PER_MINUTE: 1e9, RATE_LIMIT_IP_PER_MINUTE: 1e9 },
     storage,
+    fleet,
     models: new ModelHolder(model),
     behaviour: loadBehaviour(config.INTENTS_DIR),
     log: createLogger(config.LOG_LEVEL, logFile),

@@ -155,6 +155,7 @@ export async function composeApp(o: {
     clock,
     slaSeconds: c.STAFF_SLA_SECONDS,
     idleMinutes: c.HANDOFF_IDLE_MINUTES,
+    locks: fleet.locks,
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;

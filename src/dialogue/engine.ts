@@ -129,7 +129,8 @@ export class DialogueEngine {
         prefix.push(text(this.msg('form_expired', { form: name, minutes: String(this.b.dialogue.expiry_minutes) })));
         events.push({ type: 'form.expired', id: state.form.intent });
       }
-      state = { ...initialState(), lastReference: state.lastReference };
+      // The ticket-proof count outlives the idle expiry, or waiting 30 minutes would buy 3 more guesses.
+      state = { ...initialState(), lastReference: state.lastReference, proofAttempts: state.proofAttempts };
     }
     // Repeated questions: the same words again and again mean the answers are not helping.
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;

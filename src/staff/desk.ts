@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../channels/wechat-oa/staff-sender.js';
 import type { Channel, ConversationState } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
-import type { JobTicks } from '../core/fleet.js';
+import type { FleetLocks, JobTicks } from '../core/fleet.js';
 import { RESOLUTIONS, reasonLabel, SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
 import { roleAtLeast, type StaffStore, type StaffUser, type StoredMessage } from '../core/staff.js';
 import type { ConversationStore, HandoffRecord } from '../core/stores.js';
@@ -31,6 +31,8 @@ export interface DeskOptions {
   slaSeconds: number;
   idleMinutes: number;
   log: Logger;
+  /** The fleet's locks (several instances): one instance at a time re-sends a conversation's waiting messages. */
+  locks?: FleetLocks;
 }
 
 export interface HandoffView {
@@ -353,29 +355,35 @@ export class StaffDesk {
     if (this.redelivering.has(c.id)) return 0;
     this.redelivering.add(c.id);
     try {
-      let sent = 0;
-      for (const m of await this.o.staff.undelivered(c.id)) {
-        const now = this.now();
-        const outcome = await this.o.outbox.deliver({ channel: c.channel, userId: c.userId, lastCitizenAt: now }, m.text, now);
-        await this.o.staff.setDelivery(m.id, outcome.delivery, outcome.error);
-        if (outcome.delivery !== 'sent') {
-          this.o.log.warn({ message: m.id, delivery: outcome.delivery, error: outcome.error }, 'staff message still not delivered');
-          break;
-        }
-        sent++;
-        await this.o.staff.audit({
-          staffId: null,
-          action: 'redelivered',
-          target: m.handoffId,
-          details: { messageId: m.id, was: m.delivery },
-          now,
-        });
-        if (m.handoffId) this.publish({ type: 'handoff.delivered', handoffId: m.handoffId });
-      }
-      return sent;
+      // Consecutive turns may land on different instances: each re-sends, one after the other, what is still waiting.
+      const locks = this.o.locks;
+      return locks ? await locks.hold(`redeliver:${c.id}`, () => this.sendWaiting(c)) : await this.sendWaiting(c);
     } finally {
       this.redelivering.delete(c.id);
     }
+  }
+
+  private async sendWaiting(c: { id: string; channel: Channel; userId: string }): Promise<number> {
+    let sent = 0;
+    for (const m of await this.o.staff.undelivered(c.id)) {
+      const now = this.now();
+      const outcome = await this.o.outbox.deliver({ channel: c.channel, userId: c.userId, lastCitizenAt: now }, m.text, now);
+      await this.o.staff.setDelivery(m.id, outcome.delivery, outcome.error);
+      if (outcome.delivery !== 'sent') {
+        this.o.log.warn({ message: m.id, delivery: outcome.delivery, error: outcome.error }, 'staff message still not delivered');
+        break;
+      }
+      sent++;
+      await this.o.staff.audit({
+        staffId: null,
+        action: 'redelivered',
+        target: m.handoffId,
+        details: { messageId: m.id, was: m.delivery },
+        now,
+      });
+      if (m.handoffId) this.publish({ type: 'handoff.delivered', handoffId: m.handoffId });
+    }
+    return sent;
   }
 
   /** Gives handoffs idle past the limit back to the assistant, telling the citizen. */

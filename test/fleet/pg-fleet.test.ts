@@ -158,6 +158,7 @@ describePostgres('fleet coordination on PostgreSQL', () => {
     const seenB: StaffEvent[] = [];
     onA.subscribe((e) => seenA.push(e));
     onB.subscribe((e) => seenB.push(e));
+    await Promise.all([a.bus.whenListening(), b.bus.whenListening()]);
     onA.publish({ type: 'handoff.created', handoffId: 'h1' });
     await until(() => seenB.length === 1);
     expect(seenB).toEqual([{ type: 'handoff.created', handoffId: 'h1' }]);

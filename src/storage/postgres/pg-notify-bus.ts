@@ -30,6 +30,8 @@ export class PgNotifyBus implements FleetBus {
   private closed = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** LISTENs sent for topics subscribed to while connected, not yet confirmed. */
+  private pending: Array<Promise<unknown>> = [];
 
   constructor(private readonly o: PgNotifyBusOptions) {}
 
@@ -49,7 +51,8 @@ export class PgNotifyBus implements FleetBus {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      this.client?.query(`LISTEN ${channel}`).catch((e: Error) => this.o.onError?.(e, 'listen'));
+      const listen = this.client?.query(`LISTEN ${channel}`).catch((e: Error) => this.o.onError?.(e, 'listen'));
+      if (listen) this.pending.push(listen);
     }
     set.add(listener);
     return () => set.delete(listener);
@@ -110,6 +113,13 @@ export class PgNotifyBus implements FleetBus {
         // One broken listener must not stop the others.
       }
     }
+  }
+
+  /** Resolves once every topic subscribed to so far is listened to (a NOTIFY before that is not received). */
+  async whenListening(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    await Promise.all(pending);
   }
 
   /** True while the listening connection is up. */
