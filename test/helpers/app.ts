@@ -24,6 +24,14 @@ import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js'
 import type { ConversationRecords } from '../../src/storage/storage.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';
 
+/**
+ * Tests talk to the JSON message API as an integrator does: naming users,
+ * with the integrator key (the chat page's cookie citizens are tested in
+ * test/http/web-identity.test.ts).
+ */
+export const TEST_INTEGRATION_KEY = 'test-integration-key-0123456789abcdef';
+export const INTEGRATOR = { authorization: `Bearer ${TEST_INTEGRATION_KEY}` } as const;
+
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
   shipped ??= loadArtifact(inject('shippedModelDir'));
@@ -77,6 +85,7 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
   const config = loadConfig({
     DATA_DIR: path.dirname(dbFile),
     LOG_LEVEL: 'silent',
+    INTEGRATION_API_KEY: TEST_INTEGRATION_KEY,
     ...(database ? { DATABASE_URL: database.url, DATABASE_POOL_MAX: '4' } : {}),
     ...options.env,
   });
