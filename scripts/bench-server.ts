@@ -12,9 +12,9 @@ import pino from 'pino';
 import { composeApp } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { loadBehaviour } from '../src/dialogue/definitions.js';
-import { warmUp } from '../src/nlu/bootstrap-model.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
+import { warmUp } from '../src/nlu/warm-up.js';
 import { createLogger, loggerOptions } from '../src/observability/logger.js';
 import { openStorage } from '../src/storage/open-storage.js';
 

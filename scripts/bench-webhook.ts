@@ -23,17 +23,32 @@
  * for the next second. So the load comes as a burst at the top of each
  * second with 20 requests in flight: the p99 is that of a server busy
  * with 20 concurrent messages, not of evenly spaced arrivals.
+ *
+ * `-- --store postgres --instances 1,2` measures instead the webhook on
+ * PostgreSQL (a fresh database on PG_BENCH_URL, default the local server)
+ * with 1 and 2 instances (separate processes sharing one models directory),
+ * next to today's SQLite single instance in the same run. With several
+ * instances the load is spread as a round-robin balancer would: one
+ * autocannon per instance, each with its share of the connections and the
+ * rate, drawing from one sequence of messages, so one citizen's messages
+ * land on every instance; p50 is the mean of theirs, p99 the worst. Server
+ * CPU sums every instance and the PostgreSQL processes serving the
+ * benchmark's database (its backends, the WAL writer, checkpointer and
+ * background writer).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { encrypt } from '../src/channels/wechat-oa/crypto.js';
 import { sha1Sorted } from '../src/channels/wechat-oa/signature.js';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { loadCorpus } from '../src/nlu/corpus.js';
+import { createDatabase, dropDatabase } from '../src/storage/postgres/admin.js';
+import { databaseBytes, serverPids } from '../src/storage/postgres/server-figures.js';
 
 const TOKEN = 'benchtoken';
 const APPID = 'wxbench0000000001';
@@ -105,6 +120,14 @@ function peakRssMb(pid: number): number {
 }
 
 runCli(async () => {
+  const { values } = parseArgs({
+    options: { store: { type: 'string', default: 'sqlite' }, instances: { type: 'string', default: '1,2' } },
+  });
+  if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error('--store is sqlite or postgres');
+  const instances = values.instances.split(',').map(Number);
+  if (instances.some((n) => !Number.isInteger(n) || n < 1 || n > 8))
+    throw new Error('--instances is a list of counts from 1 to 8, e.g. 1,2');
+  const options = { store: values.store, instances };
   const config = cliConfig();
   // What `npm start` would build: the benchmark measures the product as it runs.
   execFileSync('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -197,6 +220,10 @@ runCli(async () => {
   };
   const load = () => os.loadavg()[0]?.toFixed(2) ?? '?';
   const loadBefore = load();
+  if (options.store === 'postgres') {
+    await benchPostgres({ env, modelsDir: config.modelsDir, instances: options.instances, webhookRequest, cpuMs, load, loadBefore });
+    return;
+  }
   const bare = await startBare(env);
   const bareSat = await run(bare, webhookRequest);
   const bare500 = await run(bare, webhookRequest, 500);
@@ -243,3 +270,132 @@ runCli(async () => {
     `app server peak RSS ${rss.toFixed(0)} MB (with ${PARSE_THREADS} parse thread(s): ${threadedRss.toFixed(0)} MB); database after ${messages} messages: ${dbMb.toFixed(1)} MB (+ ${walMb.toFixed(1)} MB WAL)`,
   );
 });
+
+type Server = { url: string; child: ChildProcess };
+type Result = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  total: number;
+  serverCpu: number;
+  databaseCpu: number;
+  clientCpu: number;
+};
+
+/** The webhook on PostgreSQL with 1, 2 … instances, next to the SQLite single instance (see the header). */
+async function benchPostgres(o: {
+  env: Record<string, string>;
+  modelsDir: string;
+  instances: number[];
+  webhookRequest: (req: object) => object;
+  cpuMs: (pid: number) => number;
+  load: () => string;
+  loadBefore: string;
+}): Promise<void> {
+  const adminUrl = process.env.PG_BENCH_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+  const cpu = (pid: number): number | null => {
+    try {
+      return o.cpuMs(pid);
+    } catch {
+      return null; // gone
+    }
+  };
+  const runFleet = async (servers: Server[], rate?: number, seconds = SECONDS, pgUrl?: string): Promise<Result> => {
+    const instances = new Set<number>(servers.map((s) => s.child.pid as number));
+    const watched = new Set<number>(instances);
+    if (pgUrl) for (const pid of await serverPids(pgUrl)) watched.add(pid);
+    const before = new Map([...watched].map((pid) => [pid, cpu(pid)]));
+    const clientBefore = process.cpuUsage();
+    const results = await Promise.all(
+      servers.map((server) =>
+        autocannon({
+          url: server.url,
+          connections: Math.ceil((rate ? 20 : 50) / servers.length),
+          duration: seconds,
+          overallRate: rate ? rate / servers.length : undefined,
+          requests: [{ setupRequest: o.webhookRequest } as never],
+        }),
+      ),
+    );
+    const client = process.cpuUsage(clientBefore);
+    if (pgUrl) for (const pid of await serverPids(pgUrl)) watched.add(pid);
+    let serverMs = 0;
+    let databaseMs = 0;
+    for (const pid of watched) {
+      const now = cpu(pid);
+      if (now === null) continue;
+      serverMs += now - (before.get(pid) ?? 0);
+      if (!instances.has(pid)) databaseMs += now - (before.get(pid) ?? 0);
+    }
+    const total = results.reduce((n, r) => n + r.requests.total, 0);
+    return {
+      rps: results.reduce((n, r) => n + r.requests.average, 0),
+      p50: results.reduce((n, r) => n + r.latency.p50, 0) / results.length,
+      p99: Math.max(...results.map((r) => r.latency.p99)),
+      errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      total,
+      serverCpu: serverMs / Math.max(1, total),
+      databaseCpu: databaseMs / Math.max(1, total),
+      clientCpu: (client.user + client.system) / 1000 / Math.max(1, total),
+    };
+  };
+  const rows: Array<{ name: string; sat: Result; at500: Result; messages: number; dbMb: number }> = [];
+
+  // Today's default: one instance on SQLite.
+  const sqliteDir = mkdtempSync(path.join(tmpdir(), 'wz-bench-'));
+  cpSync(o.modelsDir, path.join(sqliteDir, 'models'), { recursive: true });
+  const single = await startProduct({ ...o.env, DATA_DIR: sqliteDir });
+  const warm = await runFleet([single], undefined, WARM_UP_SECONDS);
+  const sat = await runFleet([single]);
+  const at500 = await runFleet([single], 500);
+  single.child.kill();
+  const file = path.join(sqliteDir, 'wenzheng.db');
+  const walFile = `${file}-wal`;
+  const dbMb = ((existsSync(file) ? statSync(file).size : 0) + (existsSync(walFile) ? statSync(walFile).size : 0)) / 1e6;
+  rows.push({ name: 'SQLite, 1 instance', sat, at500, messages: warm.total + sat.total + at500.total, dbMb });
+
+  for (const n of o.instances) {
+    const name = `wz_bench_${process.pid}_${n}`;
+    const url = await createDatabase(adminUrl, name);
+    const models = mkdtempSync(path.join(tmpdir(), 'wz-bench-models-'));
+    cpSync(o.modelsDir, models, { recursive: true });
+    const servers: Server[] = [];
+    try {
+      // One after the other: the first migrates the empty database.
+      for (let i = 0; i < n; i++) {
+        servers.push(
+          await startProduct({ ...o.env, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wz-bench-')), DATABASE_URL: url, MODELS_DIR: models }),
+        );
+      }
+      const warmed = await runFleet(servers, undefined, WARM_UP_SECONDS, url);
+      const s = await runFleet(servers, undefined, SECONDS, url);
+      const r = await runFleet(servers, 500, SECONDS, url);
+      rows.push({
+        name: `PostgreSQL, ${n} instance${n > 1 ? 's' : ''}`,
+        sat: s,
+        at500: r,
+        messages: warmed.total + s.total + r.total,
+        dbMb: (await databaseBytes(url)) / 1e6,
+      });
+    } finally {
+      for (const server of servers) server.child.kill();
+      await new Promise((r) => setTimeout(r, 500));
+      await dropDatabase(adminUrl, name);
+    }
+  }
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per phase, load average ${o.loadBefore} before, ${o.load()} after; webhook in safe mode, logging at ${o.env.LOG_LEVEL}`,
+  );
+  console.log(
+    `${'store'.padEnd(24)} ${'sat msg/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU ms'.padStart(7)} ${'of db'.padStart(6)} | ${'500/s p50'.padStart(9)} ${'p99'.padStart(6)} ${'CPU ms'.padStart(7)} ${'of db'.padStart(6)} ${'errors'.padStart(6)} | database`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(24)} ${r.sat.rps.toFixed(0).padStart(9)} ${r.sat.p50.toFixed(0).padStart(7)} ${r.sat.p99.toFixed(0).padStart(7)} ${r.sat.serverCpu.toFixed(2).padStart(7)} ${r.sat.databaseCpu.toFixed(2).padStart(6)} | ${r.at500.p50.toFixed(0).padStart(9)} ${r.at500.p99.toFixed(0).padStart(6)} ${r.at500.serverCpu.toFixed(2).padStart(7)} ${r.at500.databaseCpu.toFixed(2).padStart(6)} ${String(r.sat.errors + r.at500.errors).padStart(6)} | ${r.dbMb.toFixed(1)} MB after ${r.messages} messages`,
+    );
+  }
+  console.log(
+    'CPU ms: server CPU per message, every instance plus (on PostgreSQL) the database server processes serving it; of db: the part of it spent in PostgreSQL',
+  );
+}

@@ -12,9 +12,7 @@ import { cliConfig, runCli } from '../src/cli/common.js';
 import type { Channel } from '../src/core/conversation.js';
 import { AppError } from '../src/core/errors.js';
 import { maskPersonalData } from '../src/privacy/mask.js';
-import { SqlitePrivacyStore } from '../src/storage/privacy-store.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStaffStore } from '../src/storage/staff-store.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 const CHANNELS: readonly Channel[] = ['web', 'wechat-oa', 'wechaty'];
 
@@ -29,11 +27,11 @@ runCli(async () => {
     throw new AppError('BAD_REQUEST', `usage: citizen-data export|delete --channel ${CHANNELS.join('|')} --user ID [--out FILE] [--yes]`);
   }
   const config = cliConfig();
-  if (!existsSync(config.databaseFile)) throw new AppError('DATA_INVALID', `no database at ${config.databaseFile}`);
-  const db = openDatabase(config.databaseFile);
+  if (!config.DATABASE_URL && !existsSync(config.databaseFile)) throw new AppError('DATA_INVALID', `no database at ${config.databaseFile}`);
+  const storage = await openStorage(config);
   try {
-    const privacy = new SqlitePrivacyStore(db);
-    const audit = new SqliteStaffStore(db);
+    const privacy = storage.privacy;
+    const audit = storage.staff;
     const now = Date.now();
     const target = `${channel}:${maskPersonalData(values.user)}`;
     if (command === 'export') {
@@ -51,6 +49,6 @@ runCli(async () => {
     await audit.audit({ staffId: null, action: 'citizen_delete', target, details: r, now });
     console.log(`deleted ${r.conversations} conversation(s) and ${r.messages} message(s); ${r.anonymised} record(s) anonymised`);
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -13,6 +13,8 @@ import { backupDatabase, openDatabase } from '../src/storage/sqlite.js';
 runCli(async () => {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const config = cliConfig();
+  if (config.DATABASE_URL)
+    throw new AppError('BAD_REQUEST', 'db:backup copies the SQLite file; on PostgreSQL (DATABASE_URL) use pg_dump (docs/deploy.md)');
   if (!existsSync(config.databaseFile))
     throw new AppError('DATA_INVALID', `no database at ${config.databaseFile} (start the server once first)`);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

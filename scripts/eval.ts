@@ -6,13 +6,15 @@
  * out-of-scope). --min-accuracy exits non-zero below X (0..1 or a percentage).
  * A file of multi-turn conversations ({"id", "kind", "turns": [...]} lines)
  * runs through the dialogue engine instead and reports follow-up accuracy
- * (src/dialogue/multi-turn-eval.ts); --misses lists the turns it got wrong.
+ * (src/dialogue/multi-turn-eval.ts); --misses lists the turns it got wrong;
+ * --aspect-baseline reads aspects with keywords instead of the classifier.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
+import { keywordAspect } from '../src/dialogue/aspect-keywords.js';
 import { loadBehaviour } from '../src/dialogue/definitions.js';
 import { DialogueEngine } from '../src/dialogue/engine.js';
 import { evaluateMultiTurn, formatMultiTurnReport, readMultiTurnFile } from '../src/dialogue/multi-turn-eval.js';
@@ -31,6 +33,7 @@ runCli(async () => {
       json: { type: 'boolean', default: false },
       'min-accuracy': { type: 'string' },
       misses: { type: 'boolean', default: false },
+      'aspect-baseline': { type: 'boolean', default: false },
     },
   });
   const config = cliConfig();
@@ -43,7 +46,13 @@ runCli(async () => {
   if (values.data && /\.jsonl$/i.test(values.data) && isMultiTurnSource(readFileSync(values.data, 'utf8'))) {
     const current = model;
     const engine = new DialogueEngine(loadBehaviour(config.INTENTS_DIR));
-    const report = evaluateMultiTurn((t, now) => current.parse(t, now), engine, readMultiTurnFile(values.data));
+    // --aspect-baseline: hand-written keywords instead of the aspect classifier, for comparison.
+    const baseline = values['aspect-baseline'];
+    const parse = (t: string, now: Date) => {
+      const p = current.parse(t, now);
+      return baseline ? { ...p, aspect: keywordAspect(p.normalised) } : p;
+    };
+    const report = evaluateMultiTurn(parse, engine, readMultiTurnFile(values.data));
     if (values.json) console.log(JSON.stringify({ model: model.version, ...report, misses: values.misses ? report.misses : undefined }));
     else console.log(`model ${model.version} on ${values.data}\n\n${formatMultiTurnReport(report, { misses: values.misses })}`);
     return 0;

@@ -3,25 +3,24 @@ import { WechatApiClient } from '../src/channels/wechat-oa/api-client.js';
 import { loadMenu, toWechatMenu } from '../src/channels/wechat-oa/menu.js';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const config = cliConfig();
   if (!config.WECHAT_APPID || !config.WECHAT_SECRET)
     throw new AppError('CONFIG_INVALID', 'WECHAT_APPID and WECHAT_SECRET are needed to publish the menu');
   const menu = loadMenu(config.WECHAT_MENU_FILE);
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
     const api = new WechatApiClient({
       appId: config.WECHAT_APPID,
       secret: config.WECHAT_SECRET,
       apiBase: config.WECHAT_API_BASE,
-      tokens: new SqliteStore(db),
+      tokens: storage.conversations,
     });
     await api.createMenu(toWechatMenu(menu));
     console.log(`menu published from ${config.WECHAT_MENU_FILE} (${menu.button.length} top-level buttons)`);
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -2,15 +2,14 @@
 import pino from 'pino';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { RetentionJob } from '../src/privacy/retention.js';
-import { SqlitePrivacyStore } from '../src/storage/privacy-store.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 runCli(async () => {
   const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
     const job = new RetentionJob({
-      store: new SqlitePrivacyStore(db),
+      store: storage.privacy,
       days: config.RETENTION_DAYS,
       clock: () => new Date(),
       log: pino({ level: 'silent' }),
@@ -24,6 +23,6 @@ runCli(async () => {
           .join(', ')}`,
       );
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -16,27 +16,37 @@ import { serviceAnalytics } from '../src/analytics/service-analytics.js';
 import { writeReport } from '../src/analytics/write-report.js';
 import { cliConfig, pct, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
-import { SqliteAnalyticsStore } from '../src/storage/analytics-store.js';
-import { openDatabase } from '../src/storage/sqlite.js';
+import { loadDepartments } from '../src/dispatch/departments.js';
+import { openStorage } from '../src/storage/open-storage.js';
+import { departmentName } from '../src/tickets/department-names.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
   const config = cliConfig();
-  if (!existsSync(config.databaseFile))
+  if (!config.DATABASE_URL && !existsSync(config.databaseFile))
     throw new AppError('DATA_INVALID', `no database at ${config.databaseFile} (start the server once first)`);
   const now = new Date();
   const range = requestedRange(now, values.from, values.to);
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
-    const a = await serviceAnalytics(new SqliteAnalyticsStore(db), range, now, { lowConfidence: config.REVIEW_LOW_CONFIDENCE });
+    // Department names for the ticket panel; an install without the list shows ids.
+    const departments = existsSync(config.departmentsFile) ? loadDepartments(config.departmentsFile) : null;
+    const a = await serviceAnalytics(storage.analytics, range, now, {
+      lowConfidence: config.REVIEW_LOW_CONFIDENCE,
+      departmentName: departments ? (id) => departmentName(departments, id) : undefined,
+    });
     const files = writeReport(a, path.resolve(values.out ?? path.join(config.DATA_DIR, 'reports')));
     const h = a.headline;
     console.log(
       `${range.from} – ${range.to}: ${h.messages} messages from ${h.citizens} citizens, ${h.handoffs} handoffs, answered by the assistant ${pct(h.answeredShare)}, satisfaction ${pct(h.satisfaction)}`,
     );
+    const tw = a.ticketWork;
+    console.log(
+      `tickets: ${tw.filed} filed, ${tw.overdue} overdue; dispatched by the model and kept ${tw.dispatch.automatic}, corrected by staff ${tw.dispatch.corrected}, by hand from 待分派 ${tw.dispatch.manual}, still unassigned ${tw.dispatch.unassigned}`,
+    );
     for (const f of files) console.log(`wrote ${f}`);
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -14,7 +14,7 @@ import { exportLine } from '../src/review/exchange.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { out: { type: 'string' }, days: { type: 'string' } } });
-  const review = openReview(cliConfig());
+  const review = await openReview(cliConfig());
   try {
     const items = await review.service.items(values.days ? Number(values.days) : 30);
     const jsonl = items.map((i) => `${JSON.stringify(exportLine(i))}\n`).join('');
@@ -29,6 +29,6 @@ runCli(async () => {
     );
     return 0;
   } finally {
-    review.close();
+    await review.close();
   }
 });

@@ -19,7 +19,7 @@ runCli(async () => {
   const file = positionals[0];
   if (!file) throw new AppError('BAD_REQUEST', 'usage: npm run review:import -- FILE.jsonl [--by NAME]');
   const source = readFileSync(file, 'utf8');
-  const review = openReview(cliConfig());
+  const review = await openReview(cliConfig());
   try {
     const parsed = parseImport(source, file, review.service.intents());
     const by = values.by ?? userInfo().username;
@@ -32,6 +32,6 @@ runCli(async () => {
     if (r.labelled > 0) console.log('run npm run retrain to train on them');
     return 0;
   } finally {
-    review.close();
+    await review.close();
   }
 });

@@ -1,6 +1,8 @@
 /**
- * npm run user:add -- --name NAME --role agent|maintainer|admin
- * Creates a staff account. The password is read from stdin when it is piped
+ * npm run user:add -- --name NAME --role agent|maintainer|admin [--department ID …]
+ * Creates a staff account. An agent given departments (ids from
+ * intents/data/departments.yaml, repeat the flag for several) works only
+ * their tickets; see docs/staff-api.md, "Tickets". The password is read from stdin when it is piped
  * (`echo "$PW" | npm run user:add -- …`), otherwise prompted without echo;
  * never from the command line, where it would land in shell history.
  */
@@ -9,9 +11,9 @@ import { parseArgs } from 'node:util';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
 import { ROLES } from '../src/core/staff.js';
+import { loadDepartments } from '../src/dispatch/departments.js';
 import { addStaffUser } from '../src/staff/users.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStaffStore } from '../src/storage/staff-store.js';
+import { openStorage } from '../src/storage/open-storage.js';
 
 async function readPiped(): Promise<string> {
   let data = '';
@@ -35,9 +37,21 @@ function prompt(question: string): Promise<string> {
 }
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { name: { type: 'string' }, role: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { name: { type: 'string' }, role: { type: 'string' }, department: { type: 'string', multiple: true } },
+  });
   if (!values.name || !values.role)
-    throw new AppError('BAD_REQUEST', `usage: npm run user:add -- --name NAME --role ${ROLES.join('|')} (password from stdin or prompted)`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `usage: npm run user:add -- --name NAME --role ${ROLES.join('|')} [--department ID …] (password from stdin or prompted)`,
+    );
+  const config = cliConfig();
+  // Checked before the password is asked for: an unknown id is named at once.
+  const departments = values.department ?? [];
+  if (departments.length > 0) {
+    const known = loadDepartments(config.departmentsFile);
+    for (const d of departments) known.require(d, '--department');
+  }
   let password: string;
   if (process.stdin.isTTY) {
     password = await prompt('Password: ');
@@ -45,20 +59,23 @@ runCli(async () => {
   } else {
     password = await readPiped();
   }
-  const config = cliConfig();
-  const db = openDatabase(config.databaseFile);
+  const storage = await openStorage(config);
   try {
-    const staff = new SqliteStaffStore(db);
+    const staff = storage.staff;
     const user = await addStaffUser(staff, { name: values.name, role: values.role, password });
+    if (departments.length > 0) {
+      if (!storage.tickets) throw new AppError('DATA_INVALID', 'this database has no ticket desk to assign departments in');
+      await storage.tickets.setStaffDepartments(user.id, departments);
+    }
     await staff.audit({
       staffId: null,
       action: 'user_add',
       target: user.id,
-      details: { name: user.name, role: user.role, via: 'cli' },
+      details: { name: user.name, role: user.role, departments, via: 'cli' },
       now: Date.now(),
     });
-    console.log(`created ${user.role} "${user.name}" (${user.id})`);
+    console.log(`created ${user.role} "${user.name}" (${user.id})${departments.length > 0 ? ` for ${departments.join(', ')}` : ''}`);
   } finally {
-    db.close();
+    await storage.close();
   }
 });

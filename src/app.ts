@@ -12,6 +12,7 @@ import { wechatWebhook } from './channels/wechat-oa/webhook.js';
 import type { Config } from './config.js';
 import type { AnalyticsQuery } from './core/analytics.js';
 import { AppError } from './core/errors.js';
+import type { RateCounter } from './core/fleet.js';
 import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
@@ -24,6 +25,7 @@ import { type ModelRouteOptions, modelRoutes } from './http/model-routes.js';
 import { parseRoutes } from './http/parse-routes.js';
 import { type ReviewRouteOptions, reviewRoutes } from './http/review-routes.js';
 import { type StaffRouteOptions, staffRoutes } from './http/staff-routes.js';
+import { type TicketRouteOptions, ticketRoutes } from './http/ticket-routes.js';
 import { validatorCompiler } from './http/validation.js';
 import type { ModelHolder } from './nlu/model-holder.js';
 import type { PrometheusTelemetry } from './observability/prometheus.js';
@@ -57,6 +59,12 @@ export interface AppDeps {
   analytics?: AnalyticsQuery;
   /** Signs the web citizen's identity cookie (citizenCookieSecret); without it, one for this process only. */
   citizenCookieSecret?: string;
+  /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
+  /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
+  tickets?: TicketRouteOptions;
+  /** Department names, for the dashboard's ticket panel. */
+  departmentName?: (id: string | null) => string;
 }
 
 // Served with a CSP that allows exactly its own inline script and style blocks, like the console pages.
@@ -93,7 +101,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     identity.ensureCitizen(request, reply);
     return sendHtmlPage(reply, chatPage);
   });
-  await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE));
+  await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE, deps.rates));
   if (deps.conversations) {
     await app.register(
       messageRoutes({
@@ -102,18 +110,28 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
         identity,
         inbox: deps.citizenInbox,
+        rates: deps.rates,
       }),
     );
   }
   if (deps.staff) {
-    await app.register(staffRoutes(deps.staff));
+    await app.register(staffRoutes({ ...deps.staff, rates: deps.rates }));
     if (deps.analytics) {
       const lowConfidence = deps.config.REVIEW_LOW_CONFIDENCE;
-      await app.register(analyticsRoutes({ auth: deps.staff.auth, analytics: deps.analytics, clock: deps.staff.clock, lowConfidence }));
+      await app.register(
+        analyticsRoutes({
+          auth: deps.staff.auth,
+          analytics: deps.analytics,
+          clock: deps.staff.clock,
+          lowConfidence,
+          departmentName: deps.departmentName,
+        }),
+      );
     }
   }
   if (deps.review) await app.register(reviewRoutes(deps.review));
   if (deps.modelAdmin) await app.register(modelRoutes(deps.modelAdmin));
+  if (deps.tickets) await app.register(ticketRoutes(deps.tickets));
   const c = deps.config;
   if (c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET && deps.conversations && deps.behaviour && deps.tokens) {
     const m = deps.behaviour.dialogue.messages;

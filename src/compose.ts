@@ -11,12 +11,16 @@ import { citizenCookieSecret } from './channels/web/citizen-identity.js';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
+import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
+import type { Fleet } from './core/fleet.js';
 import type { StaffStore } from './core/staff.js';
 import { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { DialogueEngine } from './dialogue/engine.js';
 import { officeHours } from './dialogue/office-hours.js';
-import type { ModelHolder } from './nlu/model-holder.js';
+import { composeDispatch, type Dispatch } from './dispatch/compose-dispatch.js';
+import { localFleet } from './fleet/local-fleet.js';
+import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ParsePool } from './nlu/parse-pool.js';
 import { PrometheusTelemetry } from './observability/prometheus.js';
@@ -31,6 +35,8 @@ import { type StaffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import type { ConversationRecords, Storage } from './storage/storage.js';
+import { composeTickets, type TicketWork } from './tickets/compose-tickets.js';
+import { departmentName } from './tickets/department-names.js';
 
 export interface Composed {
   store: ConversationRecords;
@@ -41,6 +47,10 @@ export interface Composed {
   events: StaffEvents;
   /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
   outbox: CitizenOutbox;
+  /** 派单: the department list, the dispatch classifier and staff corrections. */
+  dispatch: Dispatch;
+  /** Ticket work (issue 13): dispatch on filing and the staff's ticket desk; absent where the storage has no ticket store. */
+  tickets?: TicketWork;
   server: FastifyInstance;
 }
 
@@ -56,6 +66,8 @@ export async function composeApp(o: {
   /** Opened (and closed) by the caller: openStorage(config, { serving: true }). */
   storage: Storage;
   models: ModelHolder;
+  /** The dispatch model (main.ts loads it; without it every ticket waits in 待分派). */
+  dispatchModels?: ModelHolder;
   behaviour: Behaviour;
   log: Logger;
   clock?: () => Date;
@@ -63,6 +75,10 @@ export async function composeApp(o: {
   wrapStore?: (store: ConversationRecords) => ConversationRecords;
   /** Fastify's own logger; defaults to the configured level. */
   httpLogger?: boolean | object;
+  /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
+  fleet?: Fleet;
+  /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
+  dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
   const c = o.config;
   const clock = o.clock ?? (() => new Date());
@@ -71,8 +87,11 @@ export async function composeApp(o: {
   const staff = o.storage.staff;
   const metrics = new PrometheusTelemetry(store);
   if (o.storage.poolStats) metrics.databasePool(o.storage.poolStats);
-  const events = new StaffEvents();
+  const fleet = o.fleet ?? localFleet();
+  fleet.watchLockWaits?.(metrics.lockWaits());
+  const events = new StaffEvents(fleet.bus);
   const modelStore = new ModelStore(c.modelsDir);
+  const dispatch = composeDispatch(c, o.dispatchModels ?? new ModelHolder());
   const pool =
     c.PARSE_THREADS > 0
       ? new ParsePool({
@@ -85,6 +104,7 @@ export async function composeApp(o: {
   if (pool) metrics.parseThreads(() => pool.readyThreads);
   // The desk needs the conversations and they tell the desk of each turn: bound once both exist.
   let deskOf: StaffDesk | undefined;
+  let ticketWork: TicketWork | undefined;
   const dialogueLog = o.log.child({ module: 'dialogue' });
   const conversations = new ConversationService({
     store,
@@ -97,6 +117,7 @@ export async function composeApp(o: {
     }),
     clock,
     log: dialogueLog,
+    locks: fleet.locks,
     // The web chat picks staff messages up by polling; other channels may hold some until the citizen writes.
     onCommitted: (conversation) => {
       if (conversation.channel !== 'web' && deskOf)
@@ -104,6 +125,8 @@ export async function composeApp(o: {
     },
     onEvents: (happened) => {
       for (const e of happened) {
+        // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
+        if (e.type === 'ticket.created') void ticketWork?.dispatcher.dispatch(e.id);
         const type = STAFF_EVENT[e.type];
         if (type) events.publish({ type, handoffId: e.id });
       }
@@ -113,7 +136,13 @@ export async function composeApp(o: {
   const outbox = new CitizenOutbox();
   const wechatApi =
     c.WECHAT_TOKEN && c.WECHAT_APPID && c.WECHAT_SECRET
-      ? new WechatApiClient({ appId: c.WECHAT_APPID, secret: c.WECHAT_SECRET, apiBase: c.WECHAT_API_BASE, tokens: store })
+      ? new WechatApiClient({
+          appId: c.WECHAT_APPID,
+          secret: c.WECHAT_SECRET,
+          apiBase: c.WECHAT_API_BASE,
+          tokens: store,
+          locks: fleet.locks,
+        })
       : undefined;
   if (wechatApi) outbox.register('wechat-oa', wechatStaffSender(wechatApi));
   const m = o.behaviour.dialogue.messages;
@@ -130,6 +159,23 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;
+  if (o.storage.tickets)
+    ticketWork = composeTickets({
+      config: c,
+      tickets: o.storage.tickets,
+      staff,
+      outbox,
+      events,
+      departments: dispatch.departments,
+      // No dispatch model yet (none trained, none loaded): null, and the ticket waits in 待分派 as such.
+      classifier: o.dispatchWith?.classifier ?? (() => (dispatch.models.current ? dispatch.classifier : null)),
+      corrections: o.dispatchWith?.corrections ?? (() => dispatch.corrections),
+      calendar: o.behaviour.calendar,
+      messages: o.behaviour.dialogue.messages,
+      metrics,
+      clock,
+      log: o.log,
+    });
   const auth = new StaffAuth({
     store: staff,
     clock,
@@ -151,8 +197,9 @@ export async function composeApp(o: {
     registry: o.storage.modelRegistry,
     store: modelStore,
     holder: o.models,
+    dispatch: { registry: o.storage.dispatchModelRegistry, store: new ModelStore(c.dispatchModelsDir), holder: dispatch.models },
     staff,
-    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR },
+    env: { DATA_DIR: c.DATA_DIR, CORPUS_DIR: c.CORPUS_DIR, INTENTS_DIR: c.INTENTS_DIR, DISPATCH_MIN_SCORE: String(c.DISPATCH_MIN_SCORE) },
     clock,
     log: o.log.child({ module: 'models' }),
   });
@@ -174,6 +221,7 @@ export async function composeApp(o: {
       },
       analytics,
       citizenCookieSecret: citizenCookieSecret(c.CITIZEN_COOKIE_SECRET, c.DATA_DIR),
+      rates: fleet.rates,
       staff: {
         auth,
         desk,
@@ -186,22 +234,26 @@ export async function composeApp(o: {
       },
       review: { auth, review },
       modelAdmin: { auth, models: modelDesk, staff, clock },
+      tickets: ticketWork ? { auth, desk: ticketWork.desk } : undefined,
+      departmentName: (id) => departmentName(dispatch.departments, id),
     },
     o.httpLogger === undefined ? {} : { logger: o.httpLogger },
   );
-  desk.start();
+  desk.start(undefined, fleet.jobs);
+  ticketWork?.dispatcher.start(undefined, fleet.jobs);
   const retention = new RetentionJob({
     store: o.storage.privacy,
     days: c.RETENTION_DAYS,
     clock,
     log: o.log.child({ module: 'privacy' }),
   });
-  retention.start();
+  retention.start(undefined, fleet.jobs);
   server.addHook('onClose', async () => {
     modelDesk.stop();
     desk.stop();
+    ticketWork?.dispatcher.stop();
     retention.stop();
     await pool?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, tickets: ticketWork, server };
 }

@@ -38,6 +38,14 @@ export const configSchema = z.object({
   ),
   /** Connections each instance keeps open to PostgreSQL at most (DATABASE_URL). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Where model artifacts and the CURRENT pointer live; default DATA_DIR/models. Several
+   * instances point it at one shared directory (NFS and the like), so a model promoted on one
+   * is served by all (docs/deploy.md).
+   */
+  MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+  /** The dispatch (派单) model's artifacts, as MODELS_DIR: default DATA_DIR/dispatch-models; a fleet shares one directory. */
+  DISPATCH_MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The corpus the first-start model is trained from. */
@@ -129,13 +137,28 @@ export const configSchema = z.object({
   INTEGRATION_API_KEY: secret(32),
   /** Signs the web citizen's identity cookie; unset, a secret generated on first start is kept in DATA_DIR/citizen-cookie.secret. */
   CITIZEN_COOKIE_SECRET: secret(32),
+  /**
+   * Working days a ticket has before it is flagged overdue, per kind
+   * (OFFICE_DAYS and the holiday calendar in intents/data say which days work).
+   */
+  TICKET_DUE_DAYS: z
+    .string()
+    .regex(
+      /^(complaint|suggestion|callback|follow_up):\d{1,3}(,(complaint|suggestion|callback|follow_up):\d{1,3})*$/,
+      'must look like complaint:5,suggestion:10,callback:2,follow_up:3',
+    )
+    .default('complaint:5,suggestion:10,callback:2,follow_up:3'),
   /** Bearer token a Prometheus scrape of /metrics must send; unset, /metrics answers only direct connections from this host. */
   METRICS_TOKEN: secret(24),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  /** The dispatch model's score below which a ticket gets no department and waits in 待分派 for a person. */
+  DISPATCH_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string }>;
+export type Config = Readonly<
+  z.infer<typeof configSchema> & { modelsDir: string; databaseFile: string; dispatchModelsDir: string; departmentsFile: string }
+>;
 
 const HINTS: Record<string, string> = {
   PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=3000',
@@ -154,8 +177,10 @@ const HINTS: Record<string, string> = {
   INTEGRATION_API_KEY: 'a random secret, e.g. INTEGRATION_API_KEY=$(openssl rand -hex 24)',
   CITIZEN_COOKIE_SECRET:
     'a random secret, e.g. CITIZEN_COOKIE_SECRET=$(openssl rand -hex 32), or unset it to use DATA_DIR/citizen-cookie.secret',
+  TICKET_DUE_DAYS: 'kind:working days, e.g. TICKET_DUE_DAYS=complaint:5,suggestion:10,callback:2,follow_up:3',
   METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',
+  DISPATCH_MIN_SCORE: 'a score between 0 and 1, e.g. DISPATCH_MIN_SCORE=0.5',
   DATABASE_URL: 'e.g. DATABASE_URL=postgres://wenzheng:secret@db.internal:5432/wenzheng, or unset it for SQLite',
   DATABASE_POOL_MAX: 'a whole number from 1 to 200, e.g. DATABASE_POOL_MAX=10',
 };
@@ -183,7 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CORPUS_DIR: path.resolve(parsed.data.CORPUS_DIR),
     INTENTS_DIR: path.resolve(parsed.data.INTENTS_DIR),
     WECHAT_MENU_FILE: path.resolve(parsed.data.WECHAT_MENU_FILE),
-    modelsDir: path.join(dataDir, 'models'),
+    modelsDir: parsed.data.MODELS_DIR ? path.resolve(parsed.data.MODELS_DIR) : path.join(dataDir, 'models'),
+    dispatchModelsDir: parsed.data.DISPATCH_MODELS_DIR
+      ? path.resolve(parsed.data.DISPATCH_MODELS_DIR)
+      : path.join(dataDir, 'dispatch-models'),
+    departmentsFile: path.join(path.resolve(parsed.data.INTENTS_DIR), 'data', 'departments.yaml'),
     databaseFile: path.join(dataDir, 'wenzheng.db'),
   });
 }

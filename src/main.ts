@@ -7,11 +7,13 @@ import { composeApp } from './compose.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { AppError } from './core/errors.js';
 import { loadBehaviour } from './dialogue/definitions.js';
+import { loadOrTrainDispatchModel } from './dispatch/compose-dispatch.js';
 import { loadOrTrainModel } from './nlu/bootstrap-model.js';
 import { ModelHolder } from './nlu/model-holder.js';
 import { ModelStore } from './nlu/model-store.js';
 import { ModelWatcher } from './nlu/model-watcher.js';
 import { createLogger } from './observability/logger.js';
+import { openFleet } from './storage/open-fleet.js';
 import { openStorage } from './storage/open-storage.js';
 
 async function main(): Promise<void> {
@@ -28,15 +30,26 @@ async function main(): Promise<void> {
   const behaviour = loadBehaviour(config.INTENTS_DIR);
   const storage = await openStorage(config, { serving: true, log: log.child({ module: 'storage' }) });
   log.info(storage.describe(), 'storage open');
+  // Several instances on PostgreSQL coordinate through it (locks, live events, job ticks, rate limits).
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX, log: log.child({ module: 'fleet' }) });
   const models = new ModelHolder();
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
-  const { conversations, server, outbox } = await composeApp({ config, storage, models, behaviour, log });
+  const dispatchLog = log.child({ module: 'dispatch' });
+  const dispatchModels = new ModelHolder(await loadOrTrainDispatchModel(config, dispatchLog));
+  const { conversations, server, outbox } = await composeApp({ config, storage, fleet, models, dispatchModels, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
     holder: models,
     intervalMs: config.MODEL_WATCH_SECONDS * 1000,
     log: log.child({ module: 'nlu' }),
+  });
+  // The dispatch model is promoted by the same retrain and hot-swapped the same way.
+  const dispatchWatcher = new ModelWatcher({
+    store: new ModelStore(config.dispatchModelsDir),
+    holder: dispatchModels,
+    intervalMs: config.MODEL_WATCH_SECONDS * 1000,
+    log: dispatchLog,
   });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
   // The Wechaty bot runs beside the HTTP server; a failing puppet is
@@ -53,12 +66,7 @@ async function main(): Promise<void> {
     : null;
   // Staff replies to Wechaty citizens go out through the bot.
   if (wechaty) {
-    outbox.register('wechaty', {
-      deliver: async (to, text) => {
-        await wechaty.sendTo(to.userId, text);
-        return { delivery: 'sent', error: null };
-      },
-    });
+    outbox.register('wechaty', (await import('./channels/wechaty/wechaty-sender.js')).wechatySender(wechaty));
   }
   let closing = false;
   const close = async (signal: string) => {
@@ -66,8 +74,10 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down');
     await watcher.stop();
+    await dispatchWatcher.stop();
     await wechaty?.stop();
     await server.close();
+    await fleet.close();
     await storage.close();
     process.exit(0);
   };
@@ -75,6 +85,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
   await server.listen({ port: config.PORT, host: config.HOST });
   watcher.start();
+  dispatchWatcher.start();
   if (wechaty) void wechaty.start();
 }
 

@@ -54,8 +54,24 @@ export function reportCsv(a: ServiceAnalytics): CsvFile[] {
     ['星期', ...Array.from({ length: 24 }, (_, h) => `${h}时`), '合计'],
     ...a.hours.grid.map((row, i) => [WEEKDAYS[i] ?? '', ...row, row.reduce((x, y) => x + y, 0)]),
   ];
+  const tickets = [
+    ['承办部门', '部门代码', '受理', '未办结', '已办结', '退回', '超期', '超期办结', '办结用时中位数（秒）', '办结用时P90（秒）'],
+    ...a.ticketWork.departments.map((d) => [
+      d.name,
+      d.department ?? 'unassigned',
+      d.filed,
+      d.open,
+      d.resolved,
+      d.returned,
+      d.overdue,
+      d.resolvedLate,
+      d.timeToResult.medianSeconds,
+      d.timeToResult.p90Seconds,
+    ]),
+  ];
   return [
     { name: 'daily-volume.csv', content: toCsv(daily) },
+    { name: 'tickets-by-department.csv', content: toCsv(tickets) },
     { name: 'intents.csv', content: toCsv(intents) },
     { name: 'escalation-reasons.csv', content: toCsv(reasons) },
     { name: 'unanswered.csv', content: toCsv(unanswered) },

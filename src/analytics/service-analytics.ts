@@ -19,12 +19,12 @@ export async function serviceAnalytics(
   query: AnalyticsQuery,
   range: DateRange,
   now: Date,
-  o: { lowConfidence: number },
+  o: { lowConfidence: number; departmentName?: (id: string | null) => string },
 ): Promise<ServiceAnalytics> {
   const facts = await query.facts(range, {
     lowConfidence: o.lowConfidence,
     conversational: CONVERSATIONAL_INTENTS,
     unansweredLimit: UNANSWERED_LIMIT,
   });
-  return summarise(facts, range, now.getTime(), o.lowConfidence);
+  return summarise(facts, range, now.getTime(), o.lowConfidence, o.departmentName);
 }

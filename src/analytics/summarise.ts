@@ -12,6 +12,7 @@ import { type DurationStats, durationStats } from './durations.js';
 import { CONVERSATIONAL_INTENTS, intentLabel } from './labels.js';
 import { type OutcomeCategory, outcomeCategory } from './outcomes.js';
 import type { DateRange } from './range.js';
+import { summariseTicketWork, type TicketWork } from './ticket-work.js';
 import { groupUnanswered, type UnansweredGroup } from './unanswered.js';
 
 export const TOP_INTENTS = 15;
@@ -60,13 +61,21 @@ export interface ServiceAnalytics {
   /** Citizen messages by weekday (0 = 周一 … 6 = 周日) and hour (0–23), Shanghai time. */
   hours: { grid: number[][]; byHour: number[]; peak: { weekday: number; hour: number; count: number } | null };
   tickets: Record<string, number>;
+  /** Tickets by department, time to result, overdue, how they were dispatched. */
+  ticketWork: TicketWork;
   appointmentsCancelled: number;
 }
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const emptyCategories = (): CategoryCounts => ({ assistant: 0, escalated: 0, fallback: 0, staff: 0, other: 0 });
 
-export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: number, lowConfidence: number): ServiceAnalytics {
+export function summarise(
+  f: AnalyticsFacts,
+  range: DateRange,
+  generatedAt: number,
+  lowConfidence: number,
+  departmentName: (id: string | null) => string = (id) => id ?? '待分派',
+): ServiceAnalytics {
   const outcomes = summariseOutcomes(f, range);
   const ratings = summariseRatings(f, range);
   const decided = outcomes.totals.assistant + outcomes.totals.escalated + outcomes.totals.fallback;
@@ -111,6 +120,7 @@ export function summarise(f: AnalyticsFacts, range: DateRange, generatedAt: numb
     ratings,
     hours: summariseHours(f),
     tickets: { ...tickets },
+    ticketWork: summariseTicketWork(f.ticketWork ?? [], generatedAt, departmentName),
     appointmentsCancelled: f.appointments.cancelled,
   };
 }

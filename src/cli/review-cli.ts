@@ -9,20 +9,18 @@ import { ModelStore } from '../nlu/model-store.js';
 import { pickableIntents } from '../review/labels.js';
 import { ReviewCorpus } from '../review/review-corpus.js';
 import { ReviewService } from '../review/review-service.js';
-import { SqliteReviewStore } from '../storage/review-store.js';
-import { openDatabase } from '../storage/sqlite.js';
-import { SqliteStaffStore } from '../storage/staff-store.js';
+import { openStorage } from '../storage/open-storage.js';
 
-export function openReview(config: Config): { service: ReviewService; close(): void } {
+export async function openReview(config: Config): Promise<{ service: ReviewService; close(): Promise<void> }> {
   const models = new ModelStore(config.modelsDir);
   const version = models.currentVersion();
   if (!version)
     throw new AppError('MODEL_NOT_READY', `no current model in ${config.modelsDir}: start the server once or run npm run train`);
   const intents = pickableIntents(models.manifest(version).intents);
-  const db = openDatabase(config.databaseFile);
-  const staff = new SqliteStaffStore(db);
+  const storage = await openStorage(config);
+  const staff = storage.staff;
   const service = new ReviewService({
-    store: new SqliteReviewStore(db),
+    store: storage.review,
     corpus: new ReviewCorpus(config.CORPUS_DIR),
     knownIntents: () => intents,
     modelVersion: () => version,
@@ -30,5 +28,5 @@ export function openReview(config: Config): { service: ReviewService; close(): v
     clock: () => new Date(),
     lowConfidence: config.REVIEW_LOW_CONFIDENCE,
   });
-  return { service, close: () => db.close() };
+  return { service, close: () => storage.close() };
 }

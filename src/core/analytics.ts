@@ -39,6 +39,22 @@ export interface UnansweredMessage {
   at: number;
 }
 
+/** A ticket filed in the window, as the dashboard's ticket panel needs it (issue 13). */
+export interface TicketFact {
+  kind: string;
+  status: string;
+  /** Who handles it now; null: 待分派. */
+  department: string | null;
+  /** Who set the department: the dispatch model, or staff. */
+  departmentBy: 'model' | 'staff' | null;
+  /** What the dispatch model said at filing (null: below its threshold, failed, or not yet run). */
+  predictedDepartment: string | null;
+  dispatchState: 'pending' | 'done' | 'failed';
+  createdAt: number;
+  resolvedAt: number | null;
+  dueAt: number | null;
+}
+
 export interface AnalyticsFacts {
   /** Citizen messages per Shanghai day, hour of the day, channel and outcome (null: logged before outcomes were recorded). */
   traffic: Array<DayCount & { hour: number; channel: string; outcome: string | null }>;
@@ -52,6 +68,8 @@ export interface AnalyticsFacts {
   ratings: Array<DayCount & { level: number }>;
   /** Tickets created in the window, per kind (complaint, suggestion, callback, follow_up). */
   tickets: Record<string, number>;
+  /** Tickets created in the window, one each (optional: facts from before ticket work). */
+  ticketWork?: TicketFact[];
   /** Appointments made in the window, by their current status. */
   appointments: { booked: number; cancelled: number };
   /** Newest first, at most `unansweredLimit`. */

@@ -37,6 +37,8 @@ export interface ConversationState {
   /** The last message's normalised text and how many times in a row it came, for repeated questions. */
   lastText?: string | null;
   repeats?: number;
+  /** Phone-digit answers given per ticket number in this conversation (proving a ticket filed elsewhere is theirs). */
+  proofAttempts?: Record<string, number>;
   /** The matter the conversation is about, for follow-ups that name none ("要带什么材料"). */
   topic?: TopicMemory | null;
 }
@@ -83,6 +85,8 @@ export type Action =
   | { type: 'cancel_appointment'; reference: string }
   | { type: 'create_ticket'; kind: TicketKind; description: string; location: string | null; phone: string | null }
   | { type: 'lookup_reference'; reference: string }
+  /** A ticket filed in another session: the last 4 digits of the phone given on it prove it is the citizen's. */
+  | { type: 'verify_reference'; reference: string; phoneTail: string }
   | { type: 'request_handoff'; reason: string; priority: Priority; summary: string }
   /** A citizen message during a handoff: recorded for the staff, with the queue position returned. */
   | { type: 'forward_to_staff'; handoffId: string }
@@ -101,6 +105,9 @@ export type ActionResult =
   | { type: 'ticket_created'; reference: string; kind: TicketKind }
   | { type: 'reference_found'; reference: string; kind: 'appointment' | 'ticket'; status: string; details: Record<string, string | null> }
   | { type: 'reference_missing'; reference: string }
+  /** Not this citizen's in this conversation's records: whether it exists is not said until they prove it is theirs. */
+  | { type: 'reference_proof_needed'; reference: string }
+  | { type: 'reference_unverified'; reference: string }
   | { type: 'handoff_requested'; id: string; reason: string; priority: Priority; queuePosition: number; expectedWaitMinutes: number }
   | { type: 'forwarded'; handoffId: string; open: boolean; claimed: boolean; queuePosition: number; expectedWaitMinutes: number }
   | { type: 'handoff_left'; handoffId: string }
@@ -122,6 +129,8 @@ export interface DialogueEvent {
     | 'handoff.message'
     | 'handoff.left'
     | 'handoff.rated'
-    | 'form.expired';
+    | 'form.expired'
+    /** Wrong phone digits for a ticket number (logged: repeated failures look like guessing). */
+    | 'reference.proof_failed';
   id: string;
 }

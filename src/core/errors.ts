@@ -27,8 +27,11 @@ export const ErrorCodes = {
   NOT_CLAIMED_BY_YOU: { status: 409, message: '请先认领该会话' },
   HANDOFF_CLOSED: { status: 409, message: '该会话已结束' },
   UNKNOWN_INTENT: { status: 400, message: '模型中没有这个意图' },
+  UNKNOWN_DEPARTMENT: { status: 400, message: '没有这个部门' },
   HELDOUT_TEXT: { status: 409, message: '该问法与测试集（corpus/test）中的句子相同，不能写入训练语料' },
   ALREADY_REVIEWED: { status: 409, message: '该条目已被其他维护人员标注' },
+  REASON_REQUIRED: { status: 400, message: '请填写原因或办理结果' },
+  TICKET_TRANSITION: { status: 409, message: '工单当前状态不能改为该状态' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const;
 

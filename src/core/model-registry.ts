@@ -4,6 +4,9 @@
  * disk (nlu/model-store.ts); this is their record.
  */
 
+/** What a model classifies: a message's intent, or (派单) the department that must handle it. */
+export type ModelKind = 'intent' | 'department';
+
 /** candidate: trained, not yet decided · active: serving · retired: served before · rejected: refused by the gate. */
 export type ModelStatus = 'candidate' | 'active' | 'retired' | 'rejected';
 

@@ -2,6 +2,9 @@
  * One citizen message through understanding → dialogue → storage.
  * Messages from the same user are processed strictly one at a time, in
  * arrival order (a per-user promise chain); different users run freely.
+ * With several instances, each turn also holds the citizen's fleet lock from
+ * loading the conversation to after its commit, so consecutive messages
+ * landing on different instances still run one at a time, in order.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -14,6 +17,7 @@ import {
   type Reply,
 } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
+import type { FleetLocks } from '../core/fleet.js';
 import type { Parse } from '../core/parse.js';
 import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
@@ -62,6 +66,8 @@ export interface ConversationServiceDeps {
   onCommitted?: (conversation: { id: string; channel: Channel; userId: string }) => void;
   /** Told of each committed turn's events (the staff console's live updates listen here). */
   onEvents?: (events: DialogueEvent[], conversation: { id: string; channel: Channel; userId: string }) => void;
+  /** The fleet's per-citizen locks (PostgreSQL); in one process the promise chain alone is enough. */
+  locks?: FleetLocks;
 }
 
 export class ConversationService {
@@ -96,20 +102,23 @@ export class ConversationService {
   /**
    * Runs work on a citizen's conversation in turn with their messages, so a
    * staff action (closing a handoff) and a citizen message never interleave
-   * their read-modify-write of the conversation state. (Several instances
-   * will need a database lock here; see docs/staff-api.md.)
+   * their read-modify-write of the conversation state, on any instance.
    */
   exclusive<T>(channel: Channel, userId: string, work: () => Promise<T>): Promise<T> {
-    return this.serially(`${channel}\u0000${userId}`, work);
+    return this.serially(channel, userId, work);
   }
 
   private enqueue(message: IncomingMessage): Promise<TurnResult> {
-    return this.serially(`${message.channel}\u0000${message.userId}`, () => this.process(message));
+    return this.serially(message.channel, message.userId, () => this.process(message));
   }
 
-  private serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+  private serially<T>(channel: Channel, userId: string, work: () => Promise<T>): Promise<T> {
+    const key = `${channel}\u0000${userId}`;
+    const locks = this.deps.locks;
+    // PostgreSQL text holds no NUL: the fleet lock's name has its own form.
+    const locked = locks ? () => locks.hold(`citizen:${channel}:${userId.replaceAll('\u0000', '')}`, work) : work;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const turn = previous.then(work, work);
+    const turn = previous.then(locked, locked);
     this.queues.set(key, turn);
     // Forget the chain once it is idle, so the map holds only active users.
     void turn
@@ -186,6 +195,11 @@ export class ConversationService {
       // Another instance committed this delivery first: nothing ran here.
       if (e instanceof DuplicateDeliveryError) return this.repeat(parse, existing, await this.deps.store.findDelivery(e.key));
       throw e;
+    }
+    for (const e of done.events) {
+      // Wrong phone digits for a ticket number: a run of these is someone guessing (reference-proof.ts).
+      if (e.type === 'reference.proof_failed')
+        this.deps.log.warn({ conversation: conversation.id, reference: e.id }, 'ticket proof failed');
     }
     this.deps.onCommitted?.(conversation);
     if (done.events.length > 0) this.deps.onEvents?.(done.events, conversation);

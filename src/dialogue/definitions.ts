@@ -10,6 +10,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ASPECTS, type Aspect } from '../core/aspects.js';
 import { AppError } from '../core/errors.js';
+import { Departments, loadDepartments } from '../dispatch/departments.js';
 
 export const SLOT_TYPES = [
   'service',
@@ -156,6 +157,8 @@ export interface Behaviour {
   garbage: { rules: string[]; categories: Record<string, { note: string }>; items: GarbageItem[] };
   halls: Map<string, ServiceHall>;
   calendar: { holidays: Set<string>; workdays: Set<string> };
+  /** Who tickets are dispatched to (data/departments.yaml). */
+  departments: Departments;
 }
 
 /** Parses a YAML file and validates it, turning schema errors into "file:line: path: message". */
@@ -264,5 +267,9 @@ export function loadBehaviour(dir: string): Behaviour {
     garbage,
     halls: new Map(Object.entries(halls).map(([k, v]) => [k, { name: v.name, address: v.address, hours: v.hours }])),
     calendar: { holidays: new Set(calendar.value.holidays), workdays: new Set(calendar.value.workdays) },
+    // An install from before dispatch has no list: every ticket then waits in 待分派.
+    departments: existsSync(data('departments.yaml'))
+      ? loadDepartments(data('departments.yaml'))
+      : new Departments([], data('departments.yaml')),
   };
 }

@@ -33,6 +33,7 @@ import {
   readRating,
 } from './intents-text.js';
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
+import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
 import { completeTurn } from './results.js';
 import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
 import { messageTopicUse, nextTopic } from './topic-memory.js';
@@ -48,6 +49,7 @@ const CLEAR_EMERGENCY = 0.7;
 export type AfterAction =
   | { kind: 'done'; template: string; vars: Record<string, string> }
   | { kind: 'lookup' }
+  | { kind: 'verify'; reference: string }
   | { kind: 'cancel_appointment' }
   /** Ask "确认取消…吗？" only if the lookup found the citizen's own booked appointment. */
   | { kind: 'confirm_cancel'; reference: string }
@@ -388,6 +390,26 @@ export class DialogueEngine {
     );
   }
 
+  /** The last 4 phone digits for a ticket filed elsewhere (see reference-proof.ts); anything else leaves the question. */
+  private continueProof(state: ConversationState, form: FormState, parse: Parse, now: Date): StepResult {
+    const reference = form.slots.reference as string;
+    const tail = readPhoneTail(parse);
+    const idle: ConversationState = { ...state, status: 'idle', form: null };
+    if (!tail || attemptsLeft(state, reference) <= 0) {
+      if (isExplicitCancel(parse)) return this.result(idle, [text(this.msg('nothing_to_cancel'))], 'cancelled');
+      return this.route(idle, parse, now);
+    }
+    const used = (state.proofAttempts?.[reference] ?? 0) + 1;
+    return {
+      state: { ...idle, proofAttempts: { ...state.proofAttempts, [reference]: used } },
+      replies: [],
+      actions: [{ type: 'verify_reference', reference, phoneTail: tail }],
+      after: [{ kind: 'verify', reference }],
+      events: [],
+      outcome: 'action',
+    };
+  }
+
   private fileCallback(state: ConversationState, form: FormState, phone: string, replies: Reply[]): StepResult {
     const s = form.slots;
     return {
@@ -466,6 +488,7 @@ export class DialogueEngine {
   private continueForm(state: ConversationState, form: FormState, parse: Parse, now: Date): StepResult {
     if (form.intent === 'appointment_cancel') return this.continueCancel(state, form, parse);
     if (form.intent === CALLBACK) return this.continueCallback(state, form, parse);
+    if (form.intent === PROOF_FORM) return this.continueProof(state, form, parse, now);
     const def = this.intent(form.intent) as IntentDef;
     const formDef = def.form as FormDef;
     const cancelled = () =>

@@ -22,6 +22,8 @@ const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye
  * by, use the model's threshold.
  */
 const CLEAR_ASPECT = 0.85;
+/** Characters up to which a message the model cannot place is read as a vague follow-up. */
+const SHORT = 6;
 /** Records the conversation made: what a follow-up about them is about. */
 const TICKETS = new Set(['complaint', 'suggestion']);
 
@@ -72,6 +74,8 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   if (state.form) return inForm(b, state, parse, aspect, named, now);
   const topic = liveTopic(b, state, now);
   const own = named.find((n) => n !== topic?.intent);
+  // 需要先预约吗 about a bookable service: booking is that service's appointment aspect.
+  if (own === 'appointment' && aspect === 'appointment' && topic && b.services.has(topic.intent)) return aboutTopic(b, topic, aspect);
   if (own) {
     // A clear question of its own wins over the memory; when it asks an
     // aspect we have an answer for, that answer is the better reply.
@@ -82,8 +86,10 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   }
   if (topic) {
     if (aspect) return aboutTopic(b, topic, aspect);
-    // Not a question we can place: rather than guess, ask which aspect.
-    if (named.length === 0 && parse.intent === OUT_OF_SCOPE) {
+    // Not a question we can place: rather than guess, ask which aspect. Only
+    // for a few words (还有呢, 其他的呢): a longer message the model cannot
+    // place is more likely a new matter ("我的电动车被偷了") than a follow-up.
+    if (named.length === 0 && parse.intent === OUT_OF_SCOPE && [...parse.normalised].length <= SHORT) {
       return {
         kind: 'ask',
         text: followUpMessage(b, 'follow_up_which_aspect', { topic: topicName(b, topic.intent) }),

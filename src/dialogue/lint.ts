@@ -23,6 +23,9 @@ const MESSAGE_VARS: Record<string, string[]> = {
   form_cancelled: ['form'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],
+  ticket_in_progress: ['reference', 'department', 'result'],
+  ticket_resolved: ['reference', 'department', 'result'],
+  ticket_returned: ['reference', 'department', 'result'],
   ...FOLLOW_UP_MESSAGE_VARS,
 };
 

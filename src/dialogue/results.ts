@@ -7,11 +7,11 @@ import type { ActionResult, ConversationState, DialogueEvent, Reply } from '../c
 import type { Behaviour } from './definitions.js';
 import type { StepResult } from './engine.js';
 import { RATING_LABELS } from './intents-text.js';
+import { askForProof, attemptsLeft, proofExhausted, proofFailed, proofForm } from './reference-proof.js';
 import { formatDate, render } from './slots.js';
+import { describeTicket } from './ticket-progress.js';
 
 const text = (t: string): Reply => ({ type: 'text', text: t });
-const TICKET_KINDS: Record<string, string> = { complaint: '投诉', suggestion: '建议', callback: '回电登记', follow_up: '回访' };
-const TICKET_STATUS: Record<string, string> = { open: '已受理，等待处理', in_progress: '处理中', resolved: '已办结', closed: '已关闭' };
 
 export function describeReference(b: Behaviour, r: ActionResult): string {
   if (r.type === 'reference_missing')
@@ -24,7 +24,7 @@ export function describeReference(b: Behaviour, r: ActionResult): string {
     const when = d.date ? `${formatDate(d.date)}${d.period === 'am' ? '上午' : '下午'}` : '';
     return `预约 ${r.reference}：${status}。${service}，${d.district ?? ''}，${when}。`;
   }
-  return `工单 ${r.reference}（${TICKET_KINDS[r.details.kind ?? ''] ?? '工单'}）：${TICKET_STATUS[r.status] ?? r.status}。`;
+  return describeTicket(b, r.reference, r.status, r.details);
 }
 
 export function completeTurn(
@@ -44,7 +44,16 @@ export function completeTurn(
       // The record just made is what the conversation is about now (topic-memory.ts).
       const topic = state.topic ? { ...state.topic, reference: r.reference } : state.topic;
       state = { ...state, lastReference: r.reference, topic };
-    } else if (after.kind === 'lookup') {
+    } else if (after.kind === 'lookup' && r.type === 'reference_proof_needed') {
+      const left = attemptsLeft(state, r.reference);
+      replies.push(text(left > 0 ? askForProof(r.reference) : proofExhausted(r.reference)));
+      if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
+    } else if (after.kind === 'verify' && r.type === 'reference_unverified') {
+      const left = attemptsLeft(state, r.reference);
+      replies.push(text(left > 0 ? proofFailed(r.reference, left) : proofExhausted(r.reference)));
+      events.push({ type: 'reference.proof_failed', id: r.reference });
+      if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
+    } else if (after.kind === 'lookup' || after.kind === 'verify') {
       replies.push(text(describeReference(b, r)));
     } else if (after.kind === 'confirm_cancel') {
       const ref = after.reference;

@@ -22,6 +22,8 @@ export interface AnalyticsRouteOptions {
   clock: () => Date;
   /** REVIEW_LOW_CONFIDENCE: answers scored lower count as unanswered demand. */
   lowConfidence: number;
+  /** Department names for the ticket panel (ids otherwise). */
+  departmentName?: (id: string | null) => string;
 }
 
 const DAY = { type: 'string', maxLength: 10 } as const;

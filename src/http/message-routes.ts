@@ -10,8 +10,10 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebIdentity } from '../channels/web/citizen-identity.js';
 import { AppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { MAX_TEXT_LENGTH } from './parse-routes.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 import { MAX_CURSOR } from './validation.js';
 
 /** How an integrator names a user (with the API key only). */
@@ -37,13 +39,15 @@ export interface MessageRouteOptions {
   perIpPerMinute: number;
   identity: WebIdentity;
   inbox?: CitizenInbox;
+  /** Counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
 }
 
 const FRIENDLY_429 = '您发送得太快了，请稍等一分钟再试。紧急情况请直接拨打 110 / 119 / 120。';
 
 export function messageRoutes(options: MessageRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    await app.register(rateLimit, rateLimitOptions(options.rates, 'messages'));
     const { identity } = options;
     // Who each request is from, settled once before the limits count it.
     const citizenOf = new WeakMap<FastifyRequest, string>();

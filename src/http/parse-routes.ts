@@ -2,7 +2,9 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 
 export const MAX_TEXT_LENGTH = 5000;
 
@@ -14,9 +16,9 @@ const parseBody = {
 } as const;
 
 /** `perIpPerMinute`: the endpoint is public (for trying the model), so one client cannot monopolise the CPU. */
-export function parseRoutes(models: ModelHolder, perIpPerMinute = 600) {
+export function parseRoutes(models: ModelHolder, perIpPerMinute = 600, rates?: RateCounter) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    await app.register(rateLimit, rateLimitOptions(rates, 'parse'));
     const perIp = app.createRateLimit({ max: perIpPerMinute, keyGenerator: (req) => `parse:${req.ip}` });
     const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
       const limit = await perIp(request);

@@ -8,6 +8,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, isAppError } from '../core/errors.js';
+import type { RateCounter } from '../core/fleet.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
 import type { Role, StaffStore } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
@@ -18,6 +19,7 @@ import type { StaffEvents } from '../staff/events.js';
 import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
+import { rateLimitOptions } from './rate-limit-store.js';
 import { me, requireStaff, SESSION_COOKIE } from './staff-guard.js';
 import { MAX_CURSOR } from './validation.js';
 
@@ -33,6 +35,8 @@ export interface StaffRouteOptions {
   cookieSecure: 'auto' | 'true' | 'false';
   loginPerMinute?: number;
   clock: () => Date;
+  /** Counts shared by the fleet (PostgreSQL); in memory when absent. */
+  rates?: RateCounter;
 }
 
 const CONSOLE_FILE = new URL('../console/console.html', import.meta.url);
@@ -42,7 +46,7 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 
 export function staffRoutes(o: StaffRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    await app.register(rateLimit, { global: false, timeWindow: 60_000 });
+    await app.register(rateLimit, rateLimitOptions(o.rates, 'staff'));
     // Served with a CSP that allows exactly its own inline script and style blocks.
     const page = loadHtmlPage(CONSOLE_FILE);
 

@@ -3,30 +3,31 @@
  * corpus, save it and make it current. Later starts just load it.
  */
 import type { Logger } from 'pino';
-import { loadCorpus, trainingSet } from './corpus.js';
+import { trainingSet } from './corpus.js';
 import type { NluModel } from './model.js';
+import { INTENT_KIND, type ModelKindSpec } from './model-kind.js';
 import { ModelStore } from './model-store.js';
 import { trainModel } from './train.js';
+import { warmUp } from './warm-up.js';
 
-/**
- * The date recognizer compiles its patterns on first use (≈120 ms measured);
- * pay that at start-up, not on a citizen's first message.
- */
-export function warmUp(model: NluModel): void {
-  for (const text of ['明天上午在浦东预约办居住证', '下周三下午', '12月3号', '你好']) model.parse(text);
-}
-
-export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log: Logger): Promise<NluModel> {
+export async function loadOrTrainModel(
+  modelsDir: string,
+  corpusDir: string,
+  log: Logger,
+  kind: ModelKindSpec = INTENT_KIND,
+): Promise<NluModel> {
   const store = new ModelStore(modelsDir);
   const existing = store.loadCurrent();
   if (existing) {
     warmUp(existing);
-    log.info({ version: existing.version }, 'model loaded');
+    log.info({ version: existing.version }, `${kind.label} loaded`);
     return existing;
   }
-  log.info({ corpusDir }, 'no model yet: training one from the shipped corpus (first start only)');
-  const corpus = loadCorpus(corpusDir);
+  log.info({ corpusDir }, `no ${kind.label} yet: training one from the shipped corpus (first start only)`);
+  const corpus = kind.loadCorpus(corpusDir);
   const { model, report } = await trainModel({
+    kind: kind.kind,
+    ...kind.training,
     train: trainingSet(corpus),
     test: corpus.test,
     terms: corpus.terms,
@@ -47,7 +48,7 @@ export async function loadOrTrainModel(modelsDir: string, corpusDir: string, log
       inScopeAccuracy: report?.inScopeAccuracy,
       oosRecall: report?.oosRecall,
     },
-    'model trained and activated',
+    `${kind.label} trained and activated`,
   );
   return model;
 }

@@ -54,7 +54,7 @@ export function parseCorpusYaml(source: string, file: string): LabelledText[] {
   return out;
 }
 
-/** Parses JSONL with `text` and `intent` (or `label`); other keys are ignored. */
+/** Parses JSONL with `text` and `intent` (or `label`, or `department` in the dispatch corpus); other keys are ignored. */
 export function parseJsonl(source: string, file: string): LabelledText[] {
   const out: LabelledText[] = [];
   source.split(/\r?\n/).forEach((line, i) => {
@@ -66,7 +66,7 @@ export function parseJsonl(source: string, file: string): LabelledText[] {
       throw new AppError('DATA_INVALID', `${file}:${i + 1}: not valid JSON`);
     }
     const r = row as Record<string, unknown>;
-    const intent = r.intent ?? r.label;
+    const intent = r.intent ?? r.label ?? r.department;
     if (typeof r.text !== 'string' || typeof intent !== 'string' || !intent) {
       throw new AppError(
         'DATA_INVALID',

@@ -3,6 +3,8 @@
  * (公基金 → 公积金). The table lives in corpus/dict/corrections.tsv so that
  * maintainers extend it without code; it is copied into each model artifact.
  */
+import { compilePinyinPhrases, LATIN_PHRASE } from './pinyin-phrases.js';
+
 export type CorrectionTable = ReadonlyArray<readonly [wrong: string, right: string]>;
 
 /** Parses `wrong<TAB>right` lines; `#` starts a comment line. */
@@ -40,11 +42,18 @@ export function compileCorrector(table: CorrectionTable): (text: string) => stri
   // in a map is also far faster than a regex alternation of a thousand
   // pinyin spellings with look-arounds (1.3 ms per message, measured).
   const latin = new Map(table.filter(([w]) => /^[a-z]+$/.test(w)));
+  const pinyin = compilePinyinPhrases(latin);
   const han = new Map(table.filter(([w]) => !/^[a-z]+$/.test(w)));
   const escaped = [...han.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const hanPattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'g') : null;
   return (text) => {
-    let out = latin.size > 0 && /[a-z]/.test(text) ? text.replace(/[a-z]+/g, (run) => latin.get(run) ?? run) : text;
+    let out =
+      latin.size > 0 && /[a-z]/.test(text)
+        ? text.replace(
+            LATIN_PHRASE,
+            (phrase) => latin.get(phrase) ?? pinyin(phrase) ?? phrase.replace(/[a-z]+/g, (run) => latin.get(run) ?? run),
+          )
+        : text;
     if (hanPattern) out = out.replace(hanPattern, (m) => han.get(m) ?? m);
     return out;
   };

@@ -12,10 +12,10 @@ import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AppError } from '../core/errors.js';
 import { loadArtifactAsync } from './artifact.js';
-import { warmUp } from './bootstrap-model.js';
 import type { NluModel } from './model.js';
 import type { ModelHolder } from './model-holder.js';
 import type { ModelStore } from './model-store.js';
+import { warmUp } from './warm-up.js';
 
 export type WatchResult = 'unchanged' | 'swapped' | 'failed';
 

@@ -3,6 +3,7 @@
  * normalise → correct → segment → features → classify → threshold → entities.
  */
 import type { Entity } from '../core/entities.js';
+import type { ModelKind } from '../core/model-registry.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import type { IntentClassifier, Segmenter } from '../core/ports.js';
 import type { AspectManifest, AspectModel } from './aspect-model.js';
@@ -15,8 +16,12 @@ import { normalise } from './normalise.js';
 
 export type ConfidenceSignal = 'share' | 'activation';
 
+export type { ModelKind } from '../core/model-registry.js';
+
 export interface ModelManifest {
   format: 1;
+  /** Absent in artifacts made before dispatch existed: those are intent models. */
+  kind?: ModelKind;
   version: string;
   createdAt: string;
   corpusHash: string;
@@ -117,6 +122,9 @@ export class NluModel {
     if (rest.length === 0) return [];
     const { ranked, activation } = this.classifier.classify(buildFeatures(rest, this.manifest.features));
     const top = ranked[0];
-    return top && this.accepts(top, activation) ? [top.intent] : [];
+    if (top && this.accepts(top, activation)) return [top.intent];
+    // Too little left to pass the threshold alone ("那户口本丢了怎么办" leaves
+    // 户口本/丢), but it points where the whole message points: a topic.
+    return top && parse.intent !== OUT_OF_SCOPE && top.intent === parse.intent ? [top.intent] : [];
   }
 }

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadArtifact } from './artifact.js';
-import { warmUp } from './bootstrap-model.js';
+import { warmUp } from './warm-up.js';
 
 interface Request {
   id: number;

@@ -47,6 +47,89 @@ export function syllables(word: string): string[] | null {
   return out;
 }
 
+/**
+ * Everyday words of questions, with their pinyin (written here, not looked
+ * up: CEDICT's first reading of 了 or 得 is not the one a question uses), so
+ * that a question typed wholly in pinyin converts around its terms
+ * (gong ji jin zen me ti qu → 公积金怎么提取; see pinyin-phrases.ts).
+ */
+const EVERYDAY: ReadonlyArray<readonly [pinyin: string, hanzi: string]> = [
+  ['zenme', '怎么'],
+  ['zenmeban', '怎么办'],
+  ['zenyang', '怎样'],
+  ['ruhe', '如何'],
+  ['shenme', '什么'],
+  ['nali', '哪里'],
+  ['naxie', '哪些'],
+  ['duoshao', '多少'],
+  ['duojiu', '多久'],
+  ['xuyao', '需要'],
+  ['cailiao', '材料'],
+  ['tiaojian', '条件'],
+  ['liucheng', '流程'],
+  ['banli', '办理'],
+  ['banshi', '办事'],
+  ['ban', '办'],
+  ['buban', '补办'],
+  ['tiqu', '提取'],
+  ['shenqing', '申请'],
+  ['chaxun', '查询'],
+  ['cha', '查'],
+  ['keyi', '可以'],
+  ['neng', '能'],
+  ['ma', '吗'],
+  ['ne', '呢'],
+  ['wo', '我'],
+  ['yao', '要'],
+  ['xiang', '想'],
+  ['de', '的'],
+  ['le', '了'],
+  ['zai', '在'],
+  ['qu', '去'],
+  ['dai', '带'],
+  ['diule', '丢了'],
+  ['diu', '丢'],
+  ['daoqi', '到期'],
+  ['guoqi', '过期'],
+  ['huanzheng', '换证'],
+  ['ling', '领'],
+  ['baoming', '报名'],
+  ['baoxiao', '报销'],
+  ['shangxue', '上学'],
+  ['xiaohai', '小孩'],
+  ['haizi', '孩子'],
+  ['jindu', '进度'],
+  ['chuli', '处理'],
+  ['dengji', '登记'],
+  ['jiehun', '结婚'],
+  ['xuqian', '续签'],
+  ['qianru', '迁入'],
+  ['qianchu', '迁出'],
+  ['yuyue', '预约'],
+  ['tousu', '投诉'],
+  ['jubao', '举报'],
+  ['shi', '是'],
+  ['bu', '不'],
+  ['you', '有'],
+  ['meiyou', '没有'],
+  ['nihao', '你好'],
+  ['xiexie', '谢谢'],
+  ['zaijian', '再见'],
+  ['rengong', '人工'],
+  ['qingwen', '请问'],
+  ['yixia', '一下'],
+  ['laji', '垃圾'],
+  ['fenlei', '分类'],
+  ['yimiao', '疫苗'],
+  ['weizhang', '违章'],
+  ['yibao', '医保'],
+  ['shebao', '社保'],
+  ['yanglaojin', '养老金'],
+  ['shiyejin', '失业金'],
+  ['gerensuodeshui', '个人所得税'],
+  ['banjian', '办件'],
+];
+
 export function pinyinCorrections(terms: readonly string[]): CorrectionTable {
   const full = new Map<string, string>();
   const initials = new Map<string, string | null>();
@@ -61,6 +144,7 @@ export function pinyinCorrections(terms: readonly string[]): CorrectionTable {
       initials.set(ini, initials.has(ini) && initials.get(ini) !== term ? null : term);
     }
   }
+  for (const [pinyin, hanzi] of EVERYDAY) if (!full.has(pinyin)) full.set(pinyin, hanzi);
   const pairs: Array<[string, string]> = [...full.entries()];
   for (const [ini, term] of initials) if (term && !full.has(ini)) pairs.push([ini, term]);
   return pairs;

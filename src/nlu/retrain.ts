@@ -9,11 +9,11 @@
 import { AppError } from '../core/errors.js';
 import type { ModelRegistry } from '../core/model-registry.js';
 import { loadArtifact } from './artifact.js';
-import { findLeaks, loadCorpus, trainingSet } from './corpus.js';
-import { predictAll } from './evaluate.js';
+import { findLeaks, trainingSet } from './corpus.js';
 import { type Comparison, compareEvaluations, type GateRules } from './gate.js';
 import { type EvaluationReport, evaluatePredictions, type Prediction } from './metrics.js';
 import type { NluModel } from './model.js';
+import { INTENT_KIND, type ModelKindSpec } from './model-kind.js';
 import type { ModelStore } from './model-store.js';
 import { promoteVersion, registerDiskVersions } from './model-versions.js';
 import { textKey } from './reviewed.js';
@@ -48,6 +48,8 @@ export interface RetrainResult {
 }
 
 export interface RetrainOptions {
+  /** Which model (default: the intent model); store and registry must be this kind's. */
+  kind?: ModelKindSpec;
   corpusDir: string;
   store: ModelStore;
   registry: ModelRegistry;
@@ -65,8 +67,9 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   if (o.force !== undefined && !o.force.trim()) throw new AppError('BAD_REQUEST', '--force needs a reason, e.g. --force "new intent"');
   const progress = o.onProgress ?? (() => {});
   const now = o.now ?? Date.now;
+  const kind = o.kind ?? INTENT_KIND;
   await registerDiskVersions(o.registry, o.store);
-  const corpus = loadCorpus(o.corpusDir);
+  const corpus = kind.loadCorpus(o.corpusDir);
   const training = trainingSet(corpus);
   const lines = [...corpus.test, ...corpus.reviewed.regression];
   if (lines.length === 0) throw new AppError('DATA_INVALID', `${o.corpusDir}: no held-out split and no regression set to compare on`);
@@ -76,6 +79,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   }
 
   const { model } = await trainModel({
+    kind: kind.kind,
+    ...kind.training,
     train: training,
     test: corpus.test,
     terms: corpus.terms,
@@ -93,7 +98,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     regression: evaluatePredictions(preds.slice(held)),
     together: evaluatePredictions(preds),
   });
-  const candidate = score(predictAll(model, lines));
+  const candidate = score(kind.predict(model, lines));
   o.store.save(model);
   await o.registry.record({
     version: model.version,
@@ -111,7 +116,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   let problem: string | null = previous ? null : 'no current model';
   if (previous) {
     try {
-      current = score(predictAll(loadArtifact(o.store.pathOf(previous)), lines));
+      current = score(kind.predict(loadArtifact(o.store.pathOf(previous)), lines));
     } catch (e) {
       problem = `the current model ${previous} could not be loaded: ${(e as Error).message}`;
     }

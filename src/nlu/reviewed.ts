@@ -36,7 +36,11 @@ const REVIEW_OUT_OF_SCOPE = 'out_of_scope';
 const INTENT_ID = /^(?:None|[a-z][a-z0-9_]*)$/;
 export const REGRESSION_SHARE = 5;
 
-export function parseReviewedJsonl(source: string, file: string): ReviewedItem[] {
+/**
+ * Parses reviewed/*.jsonl. `labelKey` names the label field: "intent" in
+ * corpus/reviewed, "department" in corpus/departments/reviewed.
+ */
+export function parseReviewedJsonl(source: string, file: string, labelKey: 'intent' | 'department' = 'intent'): ReviewedItem[] {
   const out: ReviewedItem[] = [];
   source.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -49,9 +53,12 @@ export function parseReviewedJsonl(source: string, file: string): ReviewedItem[]
     } catch {
       bad('not valid JSON');
     }
-    const { text, intent, reviewedAt, by } = row;
+    const { text, reviewedAt, by } = row;
+    const intent = row[labelKey];
     if (typeof text !== 'string' || !text.trim()) bad('"text" must be a non-empty string');
-    if (typeof intent !== 'string' || !INTENT_ID.test(intent)) bad(`"intent" must be an intent id or ${REVIEW_OUT_OF_SCOPE}`);
+    if (typeof intent !== 'string' || !INTENT_ID.test(intent)) {
+      bad(labelKey === 'intent' ? `"intent" must be an intent id or ${REVIEW_OUT_OF_SCOPE}` : `"${labelKey}" must be a ${labelKey} id`);
+    }
     out.push({
       text: text as string,
       intent: intent === REVIEW_OUT_OF_SCOPE ? OUT_OF_SCOPE : (intent as string),

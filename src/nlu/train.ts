@@ -13,7 +13,7 @@ import { evaluateModel } from './evaluate.js';
 import { DEFAULT_FEATURES, type FeatureOptions, featureSteps } from './features.js';
 import { createJiebaSegmenter } from './jieba-segmenter.js';
 import type { EvaluationReport } from './metrics.js';
-import { type ConfidenceSignal, createTextPipeline, type ModelManifest, NluModel } from './model.js';
+import { type ConfidenceSignal, createTextPipeline, type ModelKind, type ModelManifest, NluModel } from './model.js';
 import { loadNlpjsClassifier, type NeuralSettings, type TrainingExample } from './nlpjs-classifier.js';
 import { pinyinCorrections } from './pinyin.js';
 import { runTrainJobs, TOKEN_SEPARATOR, type TrainJob } from './train-pool.js';
@@ -27,6 +27,8 @@ export type TrainProgress =
   | { stage: 'evaluated'; report: EvaluationReport };
 
 export interface TrainOptions {
+  /** Recorded in the manifest (default intent). */
+  kind?: ModelKind;
   train: readonly LabelledText[];
   test?: readonly LabelledText[];
   terms: readonly string[];
@@ -162,6 +164,7 @@ export async function trainModel(options: TrainOptions): Promise<{ model: NluMod
   const now = new Date();
   const manifest: ModelManifest = {
     format: 1,
+    kind: options.kind ?? 'intent',
     version: newVersion(now, options.corpusHash),
     createdAt: now.toISOString(),
     corpusHash: options.corpusHash,

@@ -6,6 +6,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordsQuery } from '../core/stores.js';
 import type { Telemetry, TurnReport } from '../core/telemetry.js';
+import type { TicketCounts } from '../core/tickets.js';
 
 export class PrometheusTelemetry implements Telemetry {
   readonly registry = new Registry();
@@ -67,6 +68,45 @@ export class PrometheusTelemetry implements Telemetry {
         },
       });
     }
+  }
+
+  /**
+   * How long turns waited for their citizen's fleet lock (several instances
+   * on PostgreSQL): mostly a connection round trip; a long tail means one
+   * citizen's messages queue behind each other across instances.
+   */
+  lockWaits(): (seconds: number) => void {
+    const h = new Histogram({
+      name: 'wenzheng_citizen_lock_wait_seconds',
+      help: "Time a turn waited for its citizen's fleet-wide lock (PostgreSQL advisory lock)",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [this.registry],
+    });
+    return (seconds) => h.observe(seconds);
+  }
+
+  /** Open tickets by department and status, and overdue ones by department, read at scrape time. */
+  tickets(read: () => Promise<TicketCounts>): void {
+    new Gauge({
+      name: 'wenzheng_tickets_open',
+      help: 'Tickets not yet resolved or returned, by department (unassigned = 待分派) and status',
+      labelNames: ['department', 'status'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of (await read()).open) this.set({ department: r.department || 'unassigned', status: r.status }, r.count);
+      },
+    });
+    new Gauge({
+      name: 'wenzheng_tickets_overdue',
+      help: 'Unfinished tickets past their due date (TICKET_DUE_DAYS working days), by department',
+      labelNames: ['department'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of (await read()).overdue) this.set({ department: r.department || 'unassigned' }, r.count);
+      },
+    });
   }
 
   /** Parse threads serving the current model (PARSE_THREADS): 0 means parsing runs on the event loop. */

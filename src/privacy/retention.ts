@@ -6,10 +6,12 @@
  */
 import type { Logger } from 'pino';
 import { initialState } from '../core/conversation.js';
+import type { JobTicks } from '../core/fleet.js';
 import type { PrivacyStore, PurgeCounts } from '../core/privacy.js';
+import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 
 export class RetentionJob {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { stop(): void } | null = null;
 
   constructor(private readonly o: { store: PrivacyStore; days: number; clock: () => Date; log: Logger }) {}
 
@@ -21,15 +23,20 @@ export class RetentionJob {
     return counts;
   }
 
-  start(intervalMs = 6 * 3600_000): void {
-    const run = () => void this.runOnce().catch((e) => this.o.log.error({ err: e }, 'retention purge failed'));
-    run();
-    this.timer ??= setInterval(run, intervalMs);
-    this.timer.unref();
+  /** Purges at start and every interval; with several instances, only the one that claims the tick (`jobs`). */
+  start(intervalMs = 6 * 3600_000, jobs: JobTicks = everyTick): void {
+    this.timer ??= startFleetJob({
+      name: 'retention-purge',
+      intervalMs,
+      jobs,
+      immediately: true,
+      run: () => this.runOnce(),
+      onError: (e) => this.o.log.error({ err: e }, 'retention purge failed'),
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = null;
   }
 }

@@ -20,6 +20,18 @@ export interface CorpusLine {
   note?: string;
 }
 
+/** A staff correction of a ticket's department, in corpus/departments/reviewed/<department>.jsonl. */
+export interface DepartmentLine {
+  text: string;
+  department: string;
+  reviewedAt: string;
+  by: string;
+}
+
+/**
+ * Also the dispatch corpus's writer: a ReviewCorpus over corpus/departments
+ * reads its test/ and writes its reviewed/ the same way.
+ */
 export class ReviewCorpus {
   private readonly cache = new Map<string, { signature: string; value: unknown }>();
 
@@ -63,7 +75,7 @@ export class ReviewCorpus {
   }
 
   /** Appends labelled lines to reviewed/<label>.jsonl; returns the file, relative to the corpus. */
-  appendReviewed(label: string, lines: readonly CorpusLine[]): string {
+  appendReviewed(label: string, lines: readonly CorpusLine[] | readonly DepartmentLine[]): string {
     return this.append(path.join('reviewed', `${label}.jsonl`), lines);
   }
 
@@ -72,7 +84,7 @@ export class ReviewCorpus {
     return this.append(path.join('proposed', `${id}.jsonl`), lines);
   }
 
-  private append(relative: string, lines: readonly CorpusLine[]): string {
+  private append(relative: string, lines: readonly object[]): string {
     const file = path.join(this.dir, relative);
     mkdirSync(path.dirname(file), { recursive: true });
     // A file edited by hand may lack its final newline; never glue two objects onto one line.

@@ -10,11 +10,13 @@ import type { Logger } from 'pino';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../channels/wechat-oa/staff-sender.js';
 import type { Channel, ConversationState } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
+import type { JobTicks } from '../core/fleet.js';
 import { RESOLUTIONS, reasonLabel, SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
 import { roleAtLeast, type StaffStore, type StaffUser, type StoredMessage } from '../core/staff.js';
 import type { ConversationStore, HandoffRecord } from '../core/stores.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
+import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 import type { StaffEvent, StaffEvents } from './events.js';
 import type { CitizenOutbox, DeliveryOutcome } from './outbox.js';
 
@@ -89,7 +91,7 @@ const QUEUE_EVENTS = new Set<StaffEvent['type']>([
 const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}…` : `${userId.slice(0, 3)}…${userId.slice(-3)}`);
 
 export class StaffDesk {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { stop(): void } | null = null;
   private readonly ratingSeen = new Set<string>();
   /** Conversations whose undelivered messages are being sent now (one run each at a time). */
   private readonly redelivering = new Set<string>();
@@ -397,13 +399,19 @@ export class StaffDesk {
     return n;
   }
 
-  start(intervalMs = 30_000): void {
-    this.timer ??= setInterval(() => void this.sweepIdle().catch((e) => this.o.log.error({ err: e }, 'idle sweep failed')), intervalMs);
-    this.timer.unref();
+  /** Sweeps every interval; with several instances, only the one that claims the tick (`jobs`). */
+  start(intervalMs = 30_000, jobs: JobTicks = everyTick): void {
+    this.timer ??= startFleetJob({
+      name: 'handoff-idle-sweep',
+      intervalMs,
+      jobs,
+      run: () => this.sweepIdle(),
+      onError: (e) => this.o.log.error({ err: e }, 'idle sweep failed'),
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = null;
   }
 }

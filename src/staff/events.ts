@@ -1,9 +1,12 @@
 /**
  * Live updates for the console: an in-process publish/subscribe of small
  * events (what changed, never the content; the console fetches that through
- * the API, where roles are checked). Several instances will need a shared
- * bus (PostgreSQL LISTEN/NOTIFY) behind this same interface.
+ * the API, where roles are checked). With several instances, events also
+ * travel over the fleet's bus (PostgreSQL LISTEN/NOTIFY), so a console on
+ * any instance sees what happened on every other one.
  */
+import type { FleetBus } from '../core/fleet.js';
+
 export interface StaffEvent {
   type:
     | 'handoff.created'
@@ -19,10 +22,29 @@ export interface StaffEvent {
   by?: { id: string; name: string };
 }
 
+const TOPIC = 'staff';
+
 export class StaffEvents {
   private readonly listeners = new Set<(e: StaffEvent) => void>();
 
+  constructor(private readonly bus?: FleetBus) {
+    bus?.subscribe(TOPIC, (message) => {
+      let e: StaffEvent;
+      try {
+        e = JSON.parse(message) as StaffEvent;
+      } catch {
+        return;
+      }
+      if (typeof e?.type === 'string' && typeof e.handoffId === 'string') this.deliver(e);
+    });
+  }
+
   publish(e: StaffEvent): void {
+    this.deliver(e);
+    this.bus?.publish(TOPIC, JSON.stringify(e));
+  }
+
+  private deliver(e: StaffEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(e);

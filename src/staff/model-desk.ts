@@ -1,7 +1,7 @@
 /**
  * Models for maintainers in the console: the versions, retraining and
  * rollback. A retrain runs `scripts/retrain.ts` — the same code and gate as
- * `npm run retrain` — in a child process, so training (CPU and ~900 MB of
+ * `npm run retrain`, for the intent model and the dispatch model — in a child process, so training (CPU and ~900 MB of
  * memory) never runs on the server's request path; its progress lines are
  * kept for the page. A promotion moves the CURRENT pointer, and the model
  * watcher swaps the new model in without a restart.
@@ -40,10 +40,23 @@ export interface ModelDeskOptions {
   store: ModelStore;
   holder: ModelHolder;
   staff: StaffStore;
+  /** The dispatch (派单) model, retrained by the same job: shown beside the intent model. */
+  dispatch?: { registry: ModelRegistry; store: ModelStore; holder: ModelHolder };
   /** Environment for the child (DATA_DIR, CORPUS_DIR as the server has them). */
   env: Record<string, string>;
   clock: () => Date;
   log: Logger;
+}
+
+export interface ModelOverview {
+  serving: string | null;
+  current: string | null;
+  versions: ModelVersionRecord[];
+}
+
+async function modelOverview(m: { registry: ModelRegistry; store: ModelStore; holder: ModelHolder }): Promise<ModelOverview> {
+  await registerDiskVersions(m.registry, m.store);
+  return { serving: m.holder.current?.version ?? null, current: m.store.currentVersion(), versions: await m.registry.list() };
 }
 
 export class ModelDesk {
@@ -53,13 +66,17 @@ export class ModelDesk {
 
   constructor(private readonly o: ModelDeskOptions) {}
 
-  async overview(): Promise<{ serving: string | null; current: string | null; versions: ModelVersionRecord[]; job: RetrainJob | null }> {
-    await registerDiskVersions(this.o.registry, this.o.store);
+  async overview(): Promise<
+    ModelOverview & {
+      job: RetrainJob | null;
+      /** The dispatch model (null when the app runs without one). */
+      dispatch: ModelOverview | null;
+    }
+  > {
     return {
-      serving: this.o.holder.current?.version ?? null,
-      current: this.o.store.currentVersion(),
-      versions: await this.o.registry.list(),
+      ...(await modelOverview(this.o)),
       job: this.job,
+      dispatch: this.o.dispatch ? await modelOverview(this.o.dispatch) : null,
     };
   }
 

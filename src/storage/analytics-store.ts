@@ -40,6 +40,10 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
          FROM ratings WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY 1, 2`,
       ),
       tickets: p('SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY kind'),
+      ticketWork: p(
+        `SELECT kind, status, department, department_by, predicted_department, dispatch_state, created_at, resolved_at, due_at
+         FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs`,
+      ),
       appointments: p(
         'SELECT status, COUNT(*) AS count FROM appointments WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY status',
       ),
@@ -76,6 +80,17 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
         handoffs: (this.s.handoffs.all(at) as Row[]).map(handoffFact),
         ratings: this.s.ratings.all(at) as AnalyticsFacts['ratings'],
         tickets: byKey(this.s.tickets.all(at) as Row[], 'kind'),
+        ticketWork: (this.s.ticketWork.all(at) as Row[]).map((r) => ({
+          kind: r.kind,
+          status: r.status,
+          department: r.department,
+          departmentBy: r.department_by,
+          predictedDepartment: r.predicted_department,
+          dispatchState: r.dispatch_state,
+          createdAt: r.created_at,
+          resolvedAt: r.resolved_at,
+          dueAt: r.due_at,
+        })),
         appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
         unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
           maskedText: r.masked_text,

@@ -237,4 +237,76 @@ export const MIGRATIONS: readonly string[] = [
   -- answered "success", also after a restart (src/channels/wechat-oa/webhook.ts).
   ALTER TABLE deliveries ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Two kinds of model are versioned and promoted the same way: the intent
+  -- model and the dispatch (派单) model. Each kind has its own active version.
+  ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
+  `,
+  `
+  -- Tickets reach a department and citizens hear back (issue 13). The table
+  -- is rebuilt because SQLite cannot widen a CHECK: a ticket may now be
+  -- returned (退回). department is who handles it now (NULL: the 待分派
+  -- queue); predicted_* is what the dispatch model said when it was filed,
+  -- kept as it was whatever staff do later; dispatch_state 'pending' marks
+  -- a ticket the model has not looked at yet (dispatch runs just after the
+  -- citizen's turn commits; the sweep in src/tickets/dispatcher.ts catches
+  -- any a crash left behind, including every ticket filed before this).
+  CREATE TABLE tickets_v8 (
+    reference TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('complaint', 'suggestion', 'callback', 'follow_up')),
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    location TEXT,
+    phone TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved', 'returned', 'closed')),
+    handoff_id TEXT,
+    department TEXT,
+    department_by TEXT CHECK (department_by IN ('model', 'staff')),
+    dispatch_state TEXT NOT NULL DEFAULT 'pending' CHECK (dispatch_state IN ('pending', 'done', 'failed')),
+    predicted_department TEXT,
+    predicted_score REAL,
+    predicted_alternatives TEXT,
+    dispatch_model TEXT,
+    dispatched_at INTEGER,
+    due_at INTEGER,
+    result TEXT,
+    resolved_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO tickets_v8 (reference, conversation_id, kind, channel, user_id, description, location, phone, status, handoff_id, created_at, updated_at)
+    SELECT reference, conversation_id, kind, channel, user_id, description, location, phone, status, handoff_id, created_at, updated_at FROM tickets;
+  DROP TABLE tickets;
+  ALTER TABLE tickets_v8 RENAME TO tickets;
+  CREATE INDEX tickets_by_user ON tickets (channel, user_id);
+  CREATE INDEX tickets_by_department ON tickets (department, status, created_at);
+  CREATE INDEX tickets_undispatched ON tickets (created_at) WHERE dispatch_state = 'pending';
+
+  -- A ticket's history: filing, dispatch, department changes (with the
+  -- reason and who), status changes, notes and messages to the citizen
+  -- (message_id points at the messages row, whose delivery says whether
+  -- it reached them). Staff actions are also in audit_log.
+  CREATE TABLE ticket_events (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    staff_id TEXT,
+    type TEXT NOT NULL CHECK (type IN ('dispatch', 'department', 'status', 'note', 'message')),
+    from_value TEXT,
+    to_value TEXT,
+    text TEXT,
+    message_id INTEGER
+  );
+  CREATE INDEX ticket_events_by_ticket ON ticket_events (reference, id);
+
+  -- Which departments' tickets an agent works (staff_users.departments in
+  -- the API). An agent without a row here is on the hotline's own desk.
+  CREATE TABLE staff_departments (
+    staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+    department TEXT NOT NULL,
+    PRIMARY KEY (staff_id, department)
+  );
+  `,
 ];

@@ -4,15 +4,49 @@
  * ports return the same shapes whatever the database.
  */
 import type { HandoffFact } from '../core/analytics.js';
+import type { Conversation } from '../core/conversation.js';
 import type { ModelMetrics, ModelVersionRecord } from '../core/model-registry.js';
 import type { IntentScore } from '../core/parse.js';
 import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
-import type { StoredMessage } from '../core/staff.js';
+import type { AuditEntry, StaffAccount, StaffUser, StoredMessage } from '../core/staff.js';
 import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
 import { maskPersonalData } from '../privacy/mask.js';
 
 /** A database row, typed by the mapping that reads it. */
 export type Row = Record<string, any>;
+
+export function conversationFromRow(r: Row): Conversation {
+  return { id: r.id, channel: r.channel, userId: r.user_id, state: JSON.parse(r.state), updatedAt: r.updated_at };
+}
+
+export function staffAccountFromRow(r: Row): StaffAccount {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    passwordHash: r.password_hash,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until,
+    disabled: r.disabled === 1,
+  };
+}
+
+/** An account as the admin's list shows it at `now`. */
+export function listedUserFromRow(r: Row, now: number): StaffUser & { locked: boolean; disabled: boolean } {
+  return { id: r.id, name: r.name, role: r.role, locked: r.locked_until !== null && r.locked_until > now, disabled: r.disabled === 1 };
+}
+
+export function auditEntryFromRow(r: Row): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    staffId: r.staff_id,
+    staffName: r.staff_name ?? null,
+    action: r.action,
+    target: r.target,
+    details: r.details ? JSON.parse(r.details) : null,
+  };
+}
 
 export function handoffFromRow(r: Row): HandoffRecord {
   return {

@@ -12,6 +12,7 @@ import { checkpointInBackground, type Db, openDatabase } from './sqlite.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteStaffStore } from './staff-store.js';
 import type { Storage } from './storage.js';
+import { SqliteTicketStore } from './ticket-store.js';
 
 export interface SqliteStorage extends Storage {
   readonly kind: 'sqlite';
@@ -42,8 +43,10 @@ export function sqliteStorage(db: Db, o: SqliteStorageOptions = {}): SqliteStora
     staff: new SqliteStaffStore(db),
     review: new SqliteReviewStore(db),
     modelRegistry: new SqliteModelRegistry(db),
+    dispatchModelRegistry: new SqliteModelRegistry(db, 'department'),
     analytics: threaded ?? new SqliteAnalyticsStore(db),
     privacy: new SqlitePrivacyStore(db),
+    tickets: new SqliteTicketStore(db),
     describe: () => ({ kind: 'sqlite', location: db.name }),
     async close() {
       await checkpoints?.stop();

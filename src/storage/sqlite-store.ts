@@ -21,7 +21,7 @@ import {
 } from '../core/stores.js';
 import { SqlitePrivacyStore } from './privacy-store.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
-import { appointmentFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from './rows.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, type Row, ratingFromRow, ticketFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
 import {
   expectedWaitMinutes,
@@ -31,15 +31,8 @@ import {
   ownsRecord,
   PRIORITY_ORDER,
   priorityRank,
+  verifyResult,
 } from './turn-rules.js';
-
-interface ConversationRow {
-  id: string;
-  channel: Channel;
-  user_id: string;
-  state: string;
-  updated_at: number;
-}
 
 interface PendingTurn {
   turn: TurnCommit<unknown>;
@@ -147,9 +140,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
   }
 
   async find(channel: Channel, userId: string): Promise<Conversation | null> {
-    const row = this.s.findConversation.get(channel, userId) as ConversationRow | undefined;
-    if (!row) return null;
-    return { id: row.id, channel: row.channel, userId: row.user_id, state: JSON.parse(row.state), updatedAt: row.updated_at };
+    const row = this.s.findConversation.get(channel, userId) as Row | undefined;
+    return row ? conversationFromRow(row) : null;
   }
 
   /**
@@ -306,6 +298,12 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         const find = action.reference.startsWith('A') ? this.s.findAppointment : this.s.findTicket;
         return lookupResult(action.reference, find.get(action.reference) as Record<string, unknown> | undefined, c);
       }
+      case 'verify_reference':
+        return verifyResult(
+          action.reference,
+          this.s.findTicket.get(action.reference) as Record<string, unknown> | undefined,
+          action.phoneTail,
+        );
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });

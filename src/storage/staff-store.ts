@@ -17,7 +17,7 @@ import type {
 } from '../core/staff.js';
 import type { HandoffRecord } from '../core/stores.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
-import { handoffFromRow, messageFromRow, type Row } from './rows.js';
+import { auditEntryFromRow, handoffFromRow, listedUserFromRow, messageFromRow, type Row, staffAccountFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
 import { PRIORITY_ORDER } from './turn-rules.js';
 
@@ -125,17 +125,7 @@ export class SqliteStaffStore implements StaffStore {
 
   async findAccountByName(name: string): Promise<StaffAccount | null> {
     const r = this.s.accountByName.get(name) as Row | undefined;
-    return r
-      ? {
-          id: r.id,
-          name: r.name,
-          role: r.role,
-          passwordHash: r.password_hash,
-          failedLogins: r.failed_logins,
-          lockedUntil: r.locked_until,
-          disabled: r.disabled === 1,
-        }
-      : null;
+    return r ? staffAccountFromRow(r) : null;
   }
 
   async findUser(id: string): Promise<StaffUser | null> {
@@ -143,13 +133,7 @@ export class SqliteStaffStore implements StaffStore {
   }
 
   async listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
-    return (this.s.users.all() as Row[]).map((r) => ({
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      locked: r.locked_until !== null && r.locked_until > now,
-      disabled: r.disabled === 1,
-    }));
+    return (this.s.users.all() as Row[]).map((r) => listedUserFromRow(r, now));
   }
 
   async loginFailed(id: string, now: number, maxFailures: number, lockMs: number) {
@@ -193,15 +177,7 @@ export class SqliteStaffStore implements StaffStore {
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
-    return (this.s.auditLog.all(limit) as Row[]).map((r) => ({
-      id: r.id,
-      at: r.at,
-      staffId: r.staff_id,
-      staffName: r.staff_name ?? null,
-      action: r.action,
-      target: r.target,
-      details: r.details ? JSON.parse(r.details) : null,
-    }));
+    return (this.s.auditLog.all(limit) as Row[]).map(auditEntryFromRow);
   }
 
   async handoff(id: string): Promise<HandoffRecord | null> {

@@ -10,6 +10,7 @@ import type { PrivacyStore } from '../core/privacy.js';
 import type { ReviewStore } from '../core/review.js';
 import type { StaffStore } from '../core/staff.js';
 import type { ConversationStore, RecordsQuery, TokenCache } from '../core/stores.js';
+import type { TicketStore } from '../core/tickets.js';
 
 /** Conversations and turns, the records they create, and the WeChat token cache: one store on every database. */
 export type ConversationRecords = ConversationStore & RecordsQuery & TokenCache;
@@ -35,8 +36,16 @@ export interface Storage {
   readonly staff: StaffStore;
   readonly review: ReviewStore;
   readonly modelRegistry: ModelRegistry;
+  /** The dispatch (派单) model's versions: the same table, its own active version. */
+  readonly dispatchModelRegistry: ModelRegistry;
   readonly analytics: AnalyticsQuery;
   readonly privacy: PrivacyStore;
+  /**
+   * Ticket work (issue 13): dispatch, lifecycle, history. SQLite has it;
+   * PostgreSQL does not yet (the pg-store mirror adds it), and without it
+   * the app runs with no ticket desk (tickets are filed as before).
+   */
+  readonly tickets?: TicketStore;
   describe(): StorageDescription;
   /** Pool figures where there is a pool (PostgreSQL); undefined on SQLite. */
   readonly poolStats?: () => PoolStats;

@@ -28,10 +28,15 @@ export const followUpDescription = (level: RatingLevel, comment: string | null, 
 /**
  * Only the citizen's own records, on the channel they used: references are
  * sequential, so answering anyone would let a stranger enumerate other
- * people's appointments. Someone else's number reads as not found.
+ * people's appointments. Someone else's appointment reads as not found; a
+ * ticket number from another session (another phone, a new browser) needs
+ * the last 4 digits of the phone given on it (verifyResult), and whether
+ * it exists is not said before that.
  */
 export function lookupResult(reference: string, row: Row | undefined, c: Conversation): ActionResult {
-  if (!row || row.channel !== c.channel || row.user_id !== c.userId) return { type: 'reference_missing', reference };
+  if (!row || row.channel !== c.channel || row.user_id !== c.userId) {
+    return reference.startsWith('A') ? { type: 'reference_missing', reference } : { type: 'reference_proof_needed', reference };
+  }
   if (reference.startsWith('A'))
     return {
       type: 'reference_found',
@@ -40,13 +45,28 @@ export function lookupResult(reference: string, row: Row | undefined, c: Convers
       status: row.status as string,
       details: { service: row.service ?? null, district: row.district ?? null, date: row.date ?? null, period: row.period ?? null },
     };
-  return {
-    type: 'reference_found',
-    reference,
-    kind: 'ticket',
-    status: row.status as string,
-    details: { kind: row.kind ?? null, created: String(row.created_at) },
-  };
+  return ticketFound(reference, row);
+}
+
+const ticketFound = (reference: string, row: Row): ActionResult => ({
+  type: 'reference_found',
+  reference,
+  kind: 'ticket',
+  status: row.status as string,
+  // department and result: where ticket work (issue 13) keeps them; null on a store without it.
+  details: {
+    kind: row.kind ?? null,
+    created: String(row.created_at),
+    department: row.department ?? null,
+    result: row.result ?? null,
+  },
+});
+
+/** A ticket shown to whoever gives the last 4 digits of the phone on it; a ticket without a phone never matches. */
+export function verifyResult(reference: string, row: Row | undefined, phoneTail: string): ActionResult {
+  const phone = row?.phone ? String(row.phone) : '';
+  if (row && phone.length >= 4 && phone.endsWith(phoneTail)) return ticketFound(reference, row);
+  return { type: 'reference_unverified', reference };
 }
 
 /** Only the citizen who booked an appointment may cancel it. */

@@ -178,7 +178,7 @@ describe('npm run report', () => {
     expect(stdout).toContain('21 messages from 12 citizens, 2 handoffs');
     const prefix = 'report-2026-11-01-2026-11-30';
     expect(readdirSync(out).sort()).toEqual(
-      ['daily-volume', 'escalation-reasons', 'hourly', 'intents', 'ratings', 'unanswered']
+      ['daily-volume', 'escalation-reasons', 'hourly', 'intents', 'ratings', 'tickets-by-department', 'unanswered']
         .map((n) => `${prefix}-${n}.csv`)
         .concat(`${prefix}.html`)
         .sort(),
@@ -200,6 +200,8 @@ describe('npm run report', () => {
     expect(csv('unanswered')).toContain(`\r\n1,${HOTPOT[0]},3,3,`);
     expect(csv('ratings')).toContain('\r\n2026-11-04,1,0,0,0,1,0,0\r\n');
     expect(csv('ratings')).toContain('\r\n合计,2,1,0,0,1,0,0.5000\r\n');
+    // The month's complaint and bad-rating follow-up, with no dispatch model here: both wait in 待分派.
+    expect(csv('tickets-by-department')).toContain('\r\n待分派,unassigned,2,2,0,0,');
     expect(csv('hourly').split('\r\n')[1]?.split(',')).toEqual(['周一', ...'000000000500000000000001'.split('').map(String), '6']);
   });
 });

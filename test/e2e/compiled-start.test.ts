@@ -4,7 +4,7 @@
  * worker threads started from their compiled modules.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,10 @@ describe('the compiled server (npm start)', () => {
     const version = shippedModel().version;
     cpSync(inject('shippedModelDir'), path.join(dataDir, 'models', version), { recursive: true });
     writeFileSync(path.join(dataDir, 'models', 'CURRENT'), `${version}\n`);
+    // The dispatch model too, or the first start would train it before listening.
+    const dispatchVersion = JSON.parse(readFileSync(path.join(inject('dispatchModelDir'), 'manifest.json'), 'utf8')).version;
+    cpSync(inject('dispatchModelDir'), path.join(dataDir, 'dispatch-models', dispatchVersion), { recursive: true });
+    writeFileSync(path.join(dataDir, 'dispatch-models', 'CURRENT'), `${dispatchVersion}\n`);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, ['dist/main.js'], {
       env: {

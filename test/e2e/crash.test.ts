@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
-import { INTEGRATOR, TEST_INTEGRATION_KEY } from '../helpers/app.js';
+import { INTEGRATOR, TEST_INTEGRATION_KEY } from '../helpers/integrator.js';
 
 function start(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {

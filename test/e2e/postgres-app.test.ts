@@ -8,7 +8,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseUrl, terminateConnections } from '../../src/storage/postgres/admin.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres, freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres } from '../helpers/describe-postgres.js';
+import { freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
+import { poll, say, staffMember } from '../helpers/staff.js';
 import { type TcpProxy, tcpProxy } from '../helpers/tcp-proxy.js';
 import { transcriptSuites } from '../helpers/transcripts.js';
 
@@ -42,6 +44,36 @@ describePostgres('the app on PostgreSQL', () => {
     expect(body).toMatch(/wenzheng_db_pool_clients [1-9]/);
     expect(body).toMatch(/wenzheng_db_pool_idle_clients \d/);
     expect(body).toMatch(/wenzheng_db_pool_waiting_requests \d+/);
+  });
+});
+
+describePostgres('a handoff through the staff API on PostgreSQL', () => {
+  let t: TestApp;
+  const now = Date.parse('2026-11-25T10:00:00+08:00');
+  beforeAll(async () => {
+    t = await startApp({ clock: () => new Date(now), store: 'postgres' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('goes from queue to claim, reply, web poll, close and rating', async () => {
+    const agent = await staffMember(t, 'zhangmin', 'agent');
+    await say(t, 'citizen-1', '居住证怎么续签');
+    const id = (await say(t, 'citizen-1', '转人工')).events.find((e) => e.type === 'handoff.requested')?.id;
+    expect((await agent.get('/api/staff/queue')).json().counts.queued).toBe(1);
+    expect((await say(t, 'citizen-1', '我的居住证下个月到期')).replies.map((r) => r.text).join('')).toContain('排队第 1 位');
+    expect((await agent.post(`/api/staff/handoffs/${id}/claim`)).statusCode).toBe(200);
+    expect((await say(t, 'citizen-1', '你好，在吗')).replies).toEqual([]);
+    await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '您好，续签需要身份证和居住登记凭证。' });
+    const inbox = await poll(t, 'citizen-1');
+    expect(inbox.messages.map((m) => m.text)).toEqual(['您好，续签需要身份证和居住登记凭证。']);
+    expect((await poll(t, 'citizen-1', inbox.cursor)).messages).toEqual([]);
+    expect((await agent.post(`/api/staff/handoffs/${id}/close`, { resolution: 'answered' })).json().handoff.status).toBe('closed');
+    expect((await poll(t, 'citizen-1', inbox.cursor)).messages[0]?.text).toContain('非常满意');
+    expect((await say(t, 'citizen-1', '2 太慢了')).replies[0]?.text).toContain('不满意');
+    expect(await t.store.ratings()).toMatchObject([{ handoffId: id, level: 2, followUpReference: 'T20261125-0001' }]);
+    expect((await t.staff.auditLog(50)).map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'claim', 'reply', 'close']));
   });
 });
 

@@ -20,17 +20,15 @@ import type { buildServer } from '../../src/server.js';
 import type { StaffDesk } from '../../src/staff/desk.js';
 import type { StaffEvents } from '../../src/staff/events.js';
 import type { CitizenOutbox } from '../../src/staff/outbox.js';
+import { openFleet } from '../../src/storage/open-fleet.js';
 import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js';
 import type { ConversationRecords } from '../../src/storage/storage.js';
+import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
+import type { TicketDesk } from '../../src/tickets/ticket-desk.js';
+import { INTEGRATOR, TEST_INTEGRATION_KEY } from './integrator.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';
 
-/**
- * Tests talk to the JSON message API as an integrator does: naming users,
- * with the integrator key (the chat page's cookie citizens are tested in
- * test/http/web-identity.test.ts).
- */
-export const TEST_INTEGRATION_KEY = 'test-integration-key-0123456789abcdef';
-export const INTEGRATOR = { authorization: `Bearer ${TEST_INTEGRATION_KEY}` } as const;
+export { INTEGRATOR, TEST_INTEGRATION_KEY };
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -51,6 +49,9 @@ export interface TestApp {
   conversations: ConversationService;
   /** What the console's live updates hear. */
   events: StaffEvents;
+  /** Dispatch on filing and the staff's ticket desk (on a storage with a ticket store). */
+  dispatcher: TicketDispatcher;
+  tickets: TicketDesk;
   /** The SQLite file (on PostgreSQL: where it would be; DATA_DIR holds the models). */
   dbFile: string;
   /** The PostgreSQL database, when running on one. */
@@ -60,6 +61,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A stand-in for ticket parts the storage has none of: any use says so. */
+function missing<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: () => {
+      throw new Error(`no ${what}: this storage has no ticket store`);
+    },
+  });
+}
+
 export interface StartOptions {
   dbFile?: string;
   clock: () => Date;
@@ -67,6 +77,10 @@ export interface StartOptions {
   wrapStore?: (s: ConversationRecords) => ConversationRecords;
   /** Another model than the shipped one (e.g. a tiny model a test retrains and swaps). */
   models?: ModelHolder;
+  /** A stand-in dispatch classifier and corrections (tests about tickets, not the model). */
+  dispatch?: Parameters<typeof composeApp>[0]['dispatchWith'];
+  /** The real dispatch model (tests of dispatch itself); none: every ticket waits in 待分派. */
+  dispatchModels?: ModelHolder;
   /** Which database (default SQLite). */
   store?: 'sqlite' | 'postgres';
   /** Reuse this PostgreSQL database instead of making a fresh one (it is then not dropped at close). */
@@ -90,22 +104,32 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
     ...options.env,
   });
   const storage = await openStorage(config, { serving: true });
+  // On PostgreSQL, the fleet's coordination as main.ts opens it (locks, bus, job ticks, shared rate limits).
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX });
   const { server: app, ...parts } = await composeApp({
     config,
     storage,
+    fleet,
     models: options.models ?? new ModelHolder(shippedModel()),
     behaviour,
     log: pino({ level: 'silent' }),
     clock: options.clock,
     wrapStore: options.wrapStore,
+    dispatchWith: options.dispatch,
+    dispatchModels: options.dispatchModels,
     httpLogger: false,
   });
   const close = async () => {
     await app.close();
+    await fleet.close();
     await storage.close();
   };
+  const { tickets, ...rest } = parts;
   return {
-    ...parts,
+    ...rest,
+    // Tests of ticket work run where the storage has a ticket store (SQLite); elsewhere these throw when used.
+    dispatcher: tickets?.dispatcher ?? missing<TicketDispatcher>('dispatcher'),
+    tickets: tickets?.desk ?? missing<TicketDesk>('ticket desk'),
     app,
     storage,
     dbFile,

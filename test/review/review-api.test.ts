@@ -166,6 +166,13 @@ describe('the review queue', () => {
     expect((await queue(li)).items.some((i) => i.key === item.key)).toBe(true);
   });
 
+  it('shows the topic a follow-up was read with, so a follow-up miss can be labelled like any other', async () => {
+    await say(t, 'c1', '需要带什么材料');
+    const li = await staffMember(t, 'li', 'maintainer');
+    const item = (await queue(li)).items.find((i) => i.text === '需要带什么材料') as Item & { topic: unknown };
+    expect(item).toMatchObject({ reasons: { fallback: 1 }, topic: { topic: null, aspect: 'materials', via: 'ask_topic' } });
+  });
+
   it('queues the messages that led to a handoff, and marks those whose handoff was rated badly', async () => {
     const agent = await staffMember(t, 'zhangmin', 'agent');
     await say(t, 'c1', '居住证怎么续签');

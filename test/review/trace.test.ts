@@ -62,3 +62,19 @@ describe('the trace of a citizen message', () => {
     expect(joke).toMatchObject({ intent: 'None', outcome: 'fallback', model_version: version });
   });
 });
+
+describe('the trace of a follow-up', () => {
+  it('records the topic and aspect the message was read with', async () => {
+    await say(t, 'f1', '身份证过期了怎么换');
+    await say(t, 'f1', '在哪里办');
+    await say(t, 'f2', '需要带什么材料');
+    const rows = citizenRows();
+    const followUp = rows.find((r) => r.text === '在哪里办');
+    expect(JSON.parse(followUp?.trace ?? '{}').topic).toEqual({ topic: 'id_card', aspect: 'place', via: 'follow_up' });
+    expect(followUp?.outcome).toBe('answer');
+    const noTopic = rows.find((r) => r.text === '需要带什么材料');
+    expect(JSON.parse(noTopic?.trace ?? '{}').topic).toEqual({ topic: null, aspect: 'materials', via: 'ask_topic' });
+    // A question read on its own words carries no topic trace.
+    expect(JSON.parse(rows.find((r) => r.text === '身份证过期了怎么换')?.trace ?? '{}').topic).toBeUndefined();
+  });
+});

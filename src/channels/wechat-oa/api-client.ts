@@ -2,11 +2,14 @@
  * Outbound calls to the WeChat API: access_token, customer-service messages,
  * menu. One place owns the token (fetching a new one invalidates the old):
  * cached in the database, refreshed five minutes before expiry, one fetch at
- * a time, and refreshed once more when WeChat says it is invalid or expired
- * (40001, 40014, 42001). -1 (busy) is retried with backoff. Every call is
+ * a time (across the fleet too: under a fleet lock, after reading the cache
+ * again, so an instance uses the token another just fetched instead of
+ * invalidating it), and refreshed once more when WeChat says it is invalid
+ * or expired (40001, 40014, 42001). -1 (busy) is retried with backoff. Every call is
  * time-boxed. Failures are typed so callers can react (a staff reply outside
  * the 48-hour window becomes a callback ticket, not an error page).
  */
+import type { FleetLocks } from '../../core/fleet.js';
 import type { TokenCache } from '../../core/stores.js';
 import { SealedTokenCache } from './sealed-token-cache.js';
 
@@ -58,6 +61,8 @@ export interface WechatApiOptions {
   /** Waits between retries of a busy (-1) answer. */
   backoffMs?: readonly number[];
   now?: () => number;
+  /** The fleet's locks (several instances): one token fetch at a time across all of them. */
+  locks?: FleetLocks;
 }
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -95,13 +100,25 @@ export class WechatApiClient {
     return body;
   }
 
-  /** The cached token, or a fresh one (one fetch at a time). */
-  async accessToken(force = false): Promise<string> {
-    if (!force) {
-      const cached = await this.tokens.get(this.name);
-      if (cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.token;
-    }
-    this.fetching ??= this.fetchToken().finally(() => {
+  /**
+   * The cached token, or a fresh one (one fetch at a time). `stale`: a token
+   * WeChat just refused; another one in the cache (fetched meanwhile by
+   * another instance) is used instead of fetching again.
+   */
+  async accessToken(stale?: string): Promise<string> {
+    const usable = (c: { token: string; expiresAt: number } | null) =>
+      c !== null && c.token !== stale && c.expiresAt - REFRESH_MARGIN_MS > this.now();
+    const cached = await this.tokens.get(this.name);
+    if (cached && usable(cached)) return cached.token;
+    const locks = this.o.locks;
+    this.fetching ??= (
+      locks
+        ? locks.hold(this.name, async () => {
+            const again = await this.tokens.get(this.name);
+            return again && usable(again) ? again.token : this.fetchToken();
+          })
+        : this.fetchToken()
+    ).finally(() => {
       this.fetching = null;
     });
     return this.fetching;
@@ -128,15 +145,17 @@ export class WechatApiClient {
 
   /** POST with the token; on an invalid/expired token, refresh once and retry once. */
   private async post(path: string, payload: unknown): Promise<Record<string, unknown>> {
+    let refused: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const token = await this.accessToken(attempt > 0);
+      const token = await this.accessToken(refused);
       const body = await this.withBusyRetry(() =>
         this.request(`${path}?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: payload }),
       );
       const code = Number(body.errcode ?? 0);
       if (code === 0) return body;
       if (TOKEN_ERRORS.has(code) && attempt === 0) {
-        await this.tokens.drop(this.name);
+        // Not dropped from the cache: another instance may already have put a fresh one there.
+        refused = token;
         continue;
       }
       throw new WechatApiError(code, String(body.errmsg ?? ''));

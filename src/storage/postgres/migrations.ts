@@ -9,6 +9,8 @@
  * JSONB would refuse \u0000), INTEGER 0/1 for SQLite's flags.
  * Version 1 is the SQLite schema as of its migration 6.
  */
+import { FLEET_MIGRATION } from './fleet-migration.js';
+
 export const PG_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE conversations (
@@ -181,5 +183,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     created_at BIGINT NOT NULL
   );
   CREATE INDEX review_labels_by_group ON review_labels (group_key);
+  `,
+  // 2: the fleet's coordination tables (job ticks, rate-limit counters).
+  FLEET_MIGRATION,
+  `
+  -- As SQLite's migration 7: the intent model and the dispatch (派单) model
+  -- are versioned the same way, each kind with its own active version.
+  ALTER TABLE model_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'intent' CHECK (kind IN ('intent', 'department'));
   `,
 ];

@@ -23,7 +23,7 @@ import {
   type TurnCommit,
 } from '../../core/stores.js';
 import { formatReference, type ReferencePrefix, referenceDay } from '../reference-numbers.js';
-import { appointmentFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
 import {
   expectedWaitMinutes,
   followUpDescription,
@@ -32,6 +32,7 @@ import {
   ownsRecord,
   PRIORITY_ORDER,
   priorityRank,
+  verifyResult,
 } from '../turn-rules.js';
 import { only, type PgDatabase, type Queryable, sql, text } from './pg-database.js';
 import { PgPrivacyStore } from './pg-privacy-store.js';
@@ -128,14 +129,7 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
 
   async find(channel: Channel, userId: string): Promise<Conversation | null> {
     const row = (await this.db.run(Q.findConversation, [channel, userId])).rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      channel: row.channel,
-      userId: row.user_id,
-      state: JSON.parse(row.state),
-      updatedAt: row.updated_at,
-    } as Conversation;
+    return row ? conversationFromRow(row) : null;
   }
 
   commitTurn<T>(turn: TurnCommit<T>): Promise<T> {
@@ -234,6 +228,8 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
         const find = action.reference.startsWith('A') ? Q.findAppointment : Q.findTicket;
         return lookupResult(action.reference, (await tx.run(find, [action.reference])).rows[0], c);
       }
+      case 'verify_reference':
+        return verifyResult(action.reference, (await tx.run(Q.findTicket, [action.reference])).rows[0], action.phoneTail);
       case 'request_handoff': {
         const id = randomUUID();
         await tx.run(Q.insertHandoff, [id, c.id, c.channel, c.userId, action.reason, action.priority, text(action.summary), now]);

@@ -18,7 +18,7 @@ import type {
   StoredMessage,
 } from '../../core/staff.js';
 import type { HandoffRecord } from '../../core/stores.js';
-import { handoffFromRow, messageFromRow, type Row } from '../rows.js';
+import { auditEntryFromRow, handoffFromRow, listedUserFromRow, messageFromRow, type Row, staffAccountFromRow } from '../rows.js';
 import { PRIORITY_ORDER } from '../turn-rules.js';
 import { nextReference } from './pg-conversation-store.js';
 import { only, type PgDatabase, type Queryable, sql, text } from './pg-database.js';
@@ -146,17 +146,7 @@ export class PgStaffStore implements StaffStore {
 
   async findAccountByName(name: string): Promise<StaffAccount | null> {
     const r = (await this.db.run(Q.accountByName, [text(name)])).rows[0];
-    return r
-      ? {
-          id: r.id,
-          name: r.name,
-          role: r.role,
-          passwordHash: r.password_hash,
-          failedLogins: r.failed_logins,
-          lockedUntil: r.locked_until,
-          disabled: r.disabled === 1,
-        }
-      : null;
+    return r ? staffAccountFromRow(r) : null;
   }
 
   async findUser(id: string): Promise<StaffUser | null> {
@@ -164,13 +154,7 @@ export class PgStaffStore implements StaffStore {
   }
 
   async listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
-    return (await this.db.run(Q.users)).rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      locked: r.locked_until !== null && r.locked_until > now,
-      disabled: r.disabled === 1,
-    }));
+    return (await this.db.run(Q.users)).rows.map((r) => listedUserFromRow(r, now));
   }
 
   async loginFailed(id: string, now: number, maxFailures: number, lockMs: number) {
@@ -215,15 +199,7 @@ export class PgStaffStore implements StaffStore {
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
-    return (await this.db.run(Q.auditLog, [limit])).rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      staffId: r.staff_id,
-      staffName: r.staff_name ?? null,
-      action: r.action,
-      target: r.target,
-      details: r.details ? JSON.parse(r.details) : null,
-    }));
+    return (await this.db.run(Q.auditLog, [limit])).rows.map(auditEntryFromRow);
   }
 
   async handoff(id: string): Promise<HandoffRecord | null> {

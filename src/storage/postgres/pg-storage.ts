@@ -39,6 +39,7 @@ export async function openPostgresStorage(url: string, o: PgStorageOptions = {})
     staff: new PgStaffStore(db),
     review: new PgReviewStore(db),
     modelRegistry: new PgModelRegistry(db),
+    dispatchModelRegistry: new PgModelRegistry(db, 'department'),
     analytics: new PgAnalyticsStore(db),
     privacy: new PgPrivacyStore(db),
     describe: () => ({ kind: 'postgres', location: describeUrl(url) }),

@@ -9,7 +9,7 @@ import { serviceAnalytics } from '../../../src/analytics/service-analytics.js';
 import type { AnalyticsFacts } from '../../../src/core/analytics.js';
 import { SEED_MONTH, type SeedRecord, seedServiceMonth } from '../../helpers/analytics-seed.js';
 import { startApp, type TestApp } from '../../helpers/app.js';
-import { describePostgres } from '../../helpers/postgres.js';
+import { describePostgres } from '../../helpers/describe-postgres.js';
 
 const RANGE = dateRange(SEED_MONTH.from, SEED_MONTH.to);
 const CRITERIA = { lowConfidence: 0.6, conversational: ['greeting', 'thanks', 'affirm', 'deny'], unansweredLimit: 100 };
@@ -39,9 +39,13 @@ describePostgres('analytics figures on SQLite and PostgreSQL', () => {
     await apps.postgres?.t.close();
   });
 
+  // Ticket work (dispatch, due dates, results) is on SQLite only until PostgreSQL has its ticket
+  // repository: its facts and panel are compared once both have them.
+  const withoutTicketWork = <T extends { ticketWork?: unknown }>(x: T | undefined) => x && { ...x, ticketWork: undefined };
+
   it('reads the same facts from both databases', async () => {
     const [lite, pg] = await Promise.all([apps.sqlite, apps.postgres].map((a) => a?.t.storage.analytics.facts(RANGE, CRITERIA)));
-    expect(pg && sorted(pg)).toEqual(lite && sorted(lite));
+    expect(withoutTicketWork(pg && sorted(pg))).toEqual(withoutTicketWork(lite && sorted(lite)));
   });
 
   it('counts the seeded month on PostgreSQL as it was played', async () => {
@@ -64,6 +68,6 @@ describePostgres('analytics figures on SQLite and PostgreSQL', () => {
     const [lite, pg] = await Promise.all(
       [apps.sqlite, apps.postgres].map((a) => a && serviceAnalytics(a.t.storage.analytics, RANGE, now, { lowConfidence: 0.6 })),
     );
-    expect(pg).toEqual(lite);
+    expect(withoutTicketWork(pg)).toEqual(withoutTicketWork(lite));
   });
 });

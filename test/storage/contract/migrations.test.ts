@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { migrate } from '../../../src/storage/postgres/migrate.js';
 import { PG_MIGRATIONS } from '../../../src/storage/postgres/migrations.js';
 import { PgDatabase } from '../../../src/storage/postgres/pg-database.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
+import { describePostgres } from '../../helpers/describe-postgres.js';
+import { freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 describePostgres('PostgreSQL migrations', () => {
   let database: TestDatabase;

@@ -88,4 +88,21 @@ describeStores('the model registry', (s) => {
     await Promise.all(['v1', 'v2', 'v3'].map((v, i) => r.promote(v, { by: 'li', at: 2000 + i, reason: null }, () => {})));
     expect((await r.list()).filter((v) => v.status === 'active')).toHaveLength(1);
   });
+
+  it('keeps one active version per model kind: promoting a dispatch model leaves the intent model active', async () => {
+    const intents = s.storage.modelRegistry;
+    const dispatch = s.storage.dispatchModelRegistry;
+    await intents.record(entry('i1', 1000));
+    await dispatch.record(entry('d1', 1100));
+    await dispatch.record(entry('d2', 1200));
+    await intents.promote('i1', { by: 'li', at: 1500, reason: null }, () => {});
+    await dispatch.promote('d1', { by: 'li', at: 1600, reason: null }, () => {});
+    await dispatch.promote('d2', { by: 'wang', at: 1700, reason: null }, () => {});
+    expect((await intents.active())?.version).toBe('i1');
+    expect((await dispatch.active())?.version).toBe('d2');
+    expect((await dispatch.find('d1'))?.status).toBe('retired');
+    expect((await intents.list()).map((r) => r.version)).toEqual(['i1']);
+    expect(await intents.find('d2')).toBeNull();
+    await expect(intents.promote('d2', { by: 'li', at: 1800, reason: null }, () => {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { AnyStorage } from '../../../src/storage/open-storage.js';
 import { openPostgresStorage, type PgStorage } from '../../../src/storage/postgres/pg-storage.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite-storage.js';
-import { describePostgres, emptyTables, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
+import { describePostgres } from '../../helpers/describe-postgres.js';
+import { emptyTables, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 export interface StoreUnderTest {
   readonly kind: 'sqlite' | 'postgres';

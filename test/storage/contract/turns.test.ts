@@ -115,10 +115,26 @@ describeStores('conversation store', (s) => {
     const [created] = (await store().commitTurn(turn(conversation('u1'), [complaint]))) as Array<{ reference: string }>;
     const reference = created?.reference ?? '';
     expect(await store().commitTurn(turn(conversation('u1'), [{ type: 'lookup_reference', reference }]))).toEqual([
-      { type: 'reference_found', reference, kind: 'ticket', status: 'open', details: { kind: 'complaint', created: String(NOW) } },
+      {
+        type: 'reference_found',
+        reference,
+        kind: 'ticket',
+        status: 'open',
+        details: { kind: 'complaint', created: String(NOW), department: null, result: null },
+      },
     ]);
+    // Another session hears neither the ticket nor whether it exists until the phone's last 4 digits match.
     expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'lookup_reference', reference }]))).toEqual([
-      { type: 'reference_missing', reference },
+      { type: 'reference_proof_needed', reference },
+    ]);
+    expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference, phoneTail: '0000' }]))).toEqual([
+      { type: 'reference_unverified', reference },
+    ]);
+    expect(
+      await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference: 'T20991231-0001', phoneTail: '5678' }])),
+    ).toEqual([{ type: 'reference_unverified', reference: 'T20991231-0001' }]);
+    expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference, phoneTail: '5678' }]))).toEqual([
+      { type: 'reference_found', reference, kind: 'ticket', status: 'open', details: { kind: 'complaint', created: String(NOW) } },
     ]);
     expect(await store().tickets()).toMatchObject([
       { reference, kind: 'complaint', userId: 'u1', location: '张江路88弄', phone: '13912345678', status: 'open', createdAt: NOW },

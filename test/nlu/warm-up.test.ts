@@ -1,0 +1,34 @@
+/**
+ * The warm-up walks every stage a citizen's first messages will: each
+ * entity extractor (the date recognizer's dates, times and periods above
+ * all), the normaliser's traditional, full-width and pinyin input, and the
+ * classifier — otherwise the first real message pays for compiling them.
+ */
+import { describe, expect, it } from 'vitest';
+import { WARM_UP_TEXTS, warmUp } from '../../src/nlu/warm-up.js';
+import { shippedModel } from '../helpers/app.js';
+
+describe('warming a model before it serves', () => {
+  const model = shippedModel();
+  const now = new Date('2026-11-25T10:00:00+08:00');
+  const parses = WARM_UP_TEXTS.map((t) => model.parse(t, now));
+
+  it('reaches every entity extractor', () => {
+    const types = new Set(parses.flatMap((p) => p.entities.map((e) => e.type)));
+    expect([...types].sort()).toEqual(['date', 'district', 'id_number', 'period', 'phone', 'plate', 'reference', 'time']);
+  });
+
+  it('reaches the normaliser on traditional, full-width and pinyin input, and the classifier on in-scope and chat messages', () => {
+    expect(parses.some((p) => p.text !== p.normalised && /[證續]/.test(p.text))).toBe(true);
+    expect(parses.some((p) => /[Ａ-Ｚ１-９]/.test(p.text) && p.text !== p.normalised)).toBe(true);
+    expect(parses.some((p) => /^[a-z ]+$/.test(p.text) && p.normalised !== p.text)).toBe(true);
+    const intents = new Set(parses.map((p) => p.intent));
+    for (const intent of ['greeting', 'housing_fund_withdraw', 'appointment', 'garbage_sorting']) expect(intents).toContain(intent);
+  });
+
+  it('parses each text twice and says how long it took', () => {
+    const r = warmUp(model, now);
+    expect(r.parses).toBe(WARM_UP_TEXTS.length * 2);
+    expect(r.ms).toBeGreaterThan(0);
+  });
+});
