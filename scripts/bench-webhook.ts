@@ -55,6 +55,7 @@ const APPID = 'wxbench0000000001';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const FORM = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午', '是的'];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BENCH_API_KEY = 'bench-integration-key-0123456789abcdef';
 const WARM_UP_SECONDS = 3;
 const PARSE_THREADS = Number(process.env.BENCH_PARSE_THREADS ?? 1);
 // Linux's USER_HZ: /proc reports CPU time in these ticks.
@@ -90,6 +91,7 @@ async function startProduct(env: NodeJS.ProcessEnv): Promise<{ url: string; chil
       HOST: '127.0.0.1',
       RATE_LIMIT_USER_PER_MINUTE: '1000000000',
       RATE_LIMIT_IP_PER_MINUTE: '1000000000',
+      INTEGRATION_API_KEY: BENCH_API_KEY,
     },
     // Straight into the file: the log costs the server what it costs in production, and this process nothing.
     stdio: ['ignore', log, 'inherit'],
@@ -179,7 +181,8 @@ runCli(async () => {
       ...req,
       method: 'POST',
       path: '/api/v1/messages',
-      headers: { 'content-type': 'application/json' },
+      // As an integrator naming its users: a fixed set of conversations, as before the cookie identity.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` },
       body: JSON.stringify({ userId: `web-bench-${user}`, text }),
     };
   };

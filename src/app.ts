@@ -2,8 +2,10 @@
  * The Wenzheng application as a Fastify plugin. main.ts registers it on a
  * real server; tests build the same app and inject requests.
  */
+import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
+import { WebIdentity } from './channels/web/citizen-identity.js';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { clickActions, loadMenu } from './channels/wechat-oa/menu.js';
 import { wechatWebhook } from './channels/wechat-oa/webhook.js';
@@ -55,6 +57,8 @@ export interface AppDeps {
   citizenInbox?: CitizenInbox;
   /** Service analytics (dashboard and JSON) for maintainers; needs `staff` for sessions. */
   analytics?: AnalyticsQuery;
+  /** Signs the web citizen's identity cookie (citizenCookieSecret); without it, one for this process only. */
+  citizenCookieSecret?: string;
   /** Rate-limit counts shared by the fleet (PostgreSQL); in memory when absent. */
   rates?: RateCounter;
   /** Ticket work for staff (/api/staff/tickets, /console/tickets). */
@@ -70,8 +74,9 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
   registerErrorHandler(app);
   // JSON bodies are checked as sent, without Fastify's type coercion (http/validation.ts).
   app.setValidatorCompiler(validatorCompiler);
-  // Cookies (the staff session) are parsed app-wide, so every staff feature's routes can use requireStaff.
-  await app.register(cookie);
+  // Cookies (the staff session, the web citizen's signed identity) are parsed app-wide, so every staff feature's routes can use requireStaff.
+  await app.register(cookie, { secret: deps.citizenCookieSecret ?? randomBytes(32).toString('base64url') });
+  const identity = new WebIdentity({ apiKey: deps.config.INTEGRATION_API_KEY, cookieSecure: deps.config.COOKIE_SECURE });
   app.decorateRequest('staff', null);
   // Baseline headers on every response (the console adds its own CSP).
   app.addHook('onSend', async (_request, reply) => {
@@ -90,8 +95,10 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
     return { status: 'ready', model: model.version, database, storage };
   });
   if (deps.metrics) await app.register(metricsRoute(deps.metrics, deps.config.METRICS_TOKEN));
-  app.get('/', async (_req, reply) => {
+  app.get('/', async (request, reply) => {
     if (!chatPage) throw new AppError('NOT_FOUND', 'The chat page is not installed');
+    // The citizen's identity is issued with the page, before their first message.
+    identity.ensureCitizen(request, reply);
     return sendHtmlPage(reply, chatPage);
   });
   await app.register(parseRoutes(deps.models, deps.config.RATE_LIMIT_PARSE_PER_MINUTE, deps.rates));
@@ -101,6 +108,7 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
         conversations: deps.conversations,
         perUserPerMinute: deps.config.RATE_LIMIT_USER_PER_MINUTE,
         perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
+        identity,
         inbox: deps.citizenInbox,
         rates: deps.rates,
       }),

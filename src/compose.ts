@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { citizenCookieSecret } from './channels/web/citizen-identity.js';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
 import type { Config } from './config.js';
@@ -220,6 +221,7 @@ export async function composeApp(o: {
         return messages;
       },
       analytics,
+      citizenCookieSecret: citizenCookieSecret(c.CITIZEN_COOKIE_SECRET, c.DATA_DIR),
       rates: fleet.rates,
       staff: {
         auth,

@@ -10,6 +10,13 @@ import { z } from 'zod';
 import { AppError } from './core/errors.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** An optional secret; set but empty (`KEY=` in .env) counts as unset. */
+const secret = (min: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(z.string().min(min, `must be at least ${min} characters`).optional());
 
 export const configSchema = z.object({
   /** TCP port the HTTP server listens on. */
@@ -126,6 +133,10 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Trust X-Forwarded-* from a reverse proxy (nginx terminating TLS): "true", or the proxy's address/CIDR list. */
   TRUST_PROXY: z.string().default('false'),
+  /** Lets an integrator backend name its users in the JSON message API (Authorization: Bearer …); unset, only the chat page's cookie citizens can write. */
+  INTEGRATION_API_KEY: secret(32),
+  /** Signs the web citizen's identity cookie; unset, a secret generated on first start is kept in DATA_DIR/citizen-cookie.secret. */
+  CITIZEN_COOKIE_SECRET: secret(32),
   /**
    * Working days a ticket has before it is flagged overdue, per kind
    * (OFFICE_DAYS and the holiday calendar in intents/data say which days work).
@@ -138,7 +149,7 @@ export const configSchema = z.object({
     )
     .default('complaint:5,suggestion:10,callback:2,follow_up:3'),
   /** Bearer token a Prometheus scrape of /metrics must send; unset, /metrics answers only direct connections from this host. */
-  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  METRICS_TOKEN: secret(24),
   /** Review queue: a parse the model accepted with a score below this counts as unsure and is queued for review. */
   REVIEW_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   /** The dispatch model's score below which a ticket gets no department and waits in 待分派 for a person. */
@@ -163,6 +174,9 @@ const HINTS: Record<string, string> = {
   WECHAT_REPLY_DEADLINE_MS: 'WeChat waits 5 s; use at most 4800, e.g. 4000',
   OFFICE_HOURS: 'e.g. OFFICE_HOURS=09:00-17:00, or OFFICE_HOURS=always for a desk that is always staffed',
   OFFICE_DAYS: 'e.g. OFFICE_DAYS=1,2,3,4,5 for Monday to Friday',
+  INTEGRATION_API_KEY: 'a random secret, e.g. INTEGRATION_API_KEY=$(openssl rand -hex 24)',
+  CITIZEN_COOKIE_SECRET:
+    'a random secret, e.g. CITIZEN_COOKIE_SECRET=$(openssl rand -hex 32), or unset it to use DATA_DIR/citizen-cookie.secret',
   TICKET_DUE_DAYS: 'kind:working days, e.g. TICKET_DUE_DAYS=complaint:5,suggestion:10,callback:2,follow_up:3',
   METRICS_TOKEN: 'a random secret, e.g. METRICS_TOKEN=$(openssl rand -hex 24)',
   REVIEW_LOW_CONFIDENCE: 'a score between 0 and 1, e.g. REVIEW_LOW_CONFIDENCE=0.6',

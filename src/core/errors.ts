@@ -18,6 +18,7 @@ export const ErrorCodes = {
   DATA_INVALID: { status: 400, message: 'The data file is not valid' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
   UNAUTHENTICATED: { status: 401, message: 'Please log in' },
+  API_KEY_REQUIRED: { status: 401, message: 'Naming a userId needs the integrator API key (Authorization: Bearer …)' },
   BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
   LOGIN_THROTTLED: { status: 429, message: '登录失败次数过多，请稍后再试' },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },

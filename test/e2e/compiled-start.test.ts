@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { shippedModel } from '../helpers/app.js';
+import { INTEGRATOR, shippedModel, TEST_INTEGRATION_KEY } from '../helpers/app.js';
 
 describe('the compiled server (npm start)', () => {
   it('builds dist/ and serves the chat page, the console and messages from it, parse thread included', async () => {
@@ -26,7 +26,15 @@ describe('the compiled server (npm start)', () => {
     writeFileSync(path.join(dataDir, 'dispatch-models', 'CURRENT'), `${dispatchVersion}\n`);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, ['dist/main.js'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARSE_THREADS: '1' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        PARSE_THREADS: '1',
+        INTEGRATION_API_KEY: TEST_INTEGRATION_KEY,
+      },
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;
@@ -44,7 +52,7 @@ describe('the compiled server (npm start)', () => {
       expect(await (await fetch(`${base}/console`)).text()).toContain('<html');
       const res = await fetch(`${base}/api/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...INTEGRATOR },
         body: JSON.stringify({ userId: 'compiled-1', text: '公积金怎么提取' }),
       });
       expect(res.status).toBe(200);

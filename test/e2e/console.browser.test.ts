@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, requireChromium } from '../helpers/browser.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -64,14 +64,14 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('staff console in chromi
   const say = async (text: string) => {
     const res = await fetch(`${base}/api/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...INTEGRATOR },
       body: JSON.stringify({ userId: citizen, text }),
     });
     expect(res.status, `citizen says ${text}`).toBe(200);
     return (await res.json()) as { replies: Array<{ text: string }>; events: Array<{ type: string; id: string }> };
   };
   const poll = async (after: number) => {
-    const res = await fetch(`${base}/api/v1/messages?userId=${citizen}&after=${after}`);
+    const res = await fetch(`${base}/api/v1/messages?userId=${citizen}&after=${after}`, { headers: INTEGRATOR });
     expect(res.status).toBe(200);
     return (await res.json()) as { messages: CitizenMessage[]; cursor: number };
   };

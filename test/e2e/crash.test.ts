@@ -11,12 +11,13 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { INTEGRATOR, TEST_INTEGRATION_KEY } from '../helpers/integrator.js';
 
 function start(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     // node itself (not the tsx wrapper) so that SIGKILL hits the server.
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-server.ts', 'app'], {
-      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', INTEGRATION_API_KEY: TEST_INTEGRATION_KEY },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout?.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), child }));
@@ -48,7 +49,7 @@ describe('kill -9 under load', () => {
         try {
           const res = await fetch(`${url}/api/v1/messages`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...INTEGRATOR },
             body: JSON.stringify({ userId: `crash-${n}`, text }),
           });
           if (res.status !== 200) continue;

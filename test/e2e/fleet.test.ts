@@ -11,6 +11,7 @@ import { addStaffUser } from '../../src/staff/users.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
 import { eventStream, type Instance, sharedModels, staffLogin, startInstance } from '../helpers/fleet.js';
+import { INTEGRATOR } from '../helpers/integrator.js';
 import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const TOKEN = 'wenzhengtoken';
@@ -22,7 +23,7 @@ const COMPLAINT = ['我要投诉', '楼下饭店油烟太大了，每天晚上�
 async function say(instance: Instance, userId: string, text: string) {
   const res = await fetch(`${instance.url}/api/v1/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...INTEGRATOR },
     body: JSON.stringify({ userId, text }),
   });
   if (res.status !== 200) throw new Error(`${instance.name} ${text}: ${res.status} ${await res.text()}`);
@@ -165,7 +166,7 @@ describePostgres('two instances on one PostgreSQL database', () => {
       // A staff reply sent on A reaches the web citizen polling B.
       expect((await lead.post(`/api/staff/handoffs/${handoffId}/claim`)).status).toBe(200);
       expect((await lead.post(`/api/staff/handoffs/${handoffId}/reply`, { text: '您好，我是12345的小王，请讲。' })).status).toBe(200);
-      const polled = await fetch(`${b.url}/api/v1/messages?userId=fleet-handoff-1&after=0`);
+      const polled = await fetch(`${b.url}/api/v1/messages?userId=fleet-handoff-1&after=0`, { headers: INTEGRATOR });
       const { messages } = (await polled.json()) as { messages: Array<{ author: string; text: string }> };
       expect(messages.map((m) => m.text)).toContain('您好，我是12345的小王，请讲。');
     } finally {
@@ -217,7 +218,7 @@ describePostgres('two instances on one PostgreSQL database', () => {
         try {
           const res = await fetch(`${target.url}/api/v1/messages`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...INTEGRATOR },
             body: JSON.stringify({ userId: `fleet-load-${n}`, text }),
           });
           const body = (await res.json()) as { events?: Array<{ type: string; id: string }> };

@@ -32,7 +32,7 @@ import { retrain } from '../../src/nlu/retrain.js';
 import { inRegressionSet } from '../../src/nlu/reviewed.js';
 import { SqliteModelRegistry } from '../../src/storage/model-registry.js';
 import { openDatabase } from '../../src/storage/sqlite.js';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 import { staffMember } from '../helpers/staff.js';
 import { TINY_CORPUS } from '../helpers/tiny-model.js';
 
@@ -91,7 +91,12 @@ describe('the learning loop', () => {
     // 1. Citizens ask; the serving model misunderstands every one of them.
     let n = 0;
     for (const [text, meant] of Object.entries(MISUNDERSTOOD)) {
-      const turn = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: `citizen-${n++}`, text } });
+      const turn = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/messages',
+        headers: INTEGRATOR,
+        payload: { userId: `citizen-${n++}`, text },
+      });
       expect(turn.json().parse.intent, text).not.toBe(meant);
     }
 
@@ -123,7 +128,7 @@ describe('the learning loop', () => {
         try {
           const res = await fetch(`${base}/api/v1/messages`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...INTEGRATOR },
             body: JSON.stringify({ userId: `load-${w}-${i % 5}`, text }),
           });
           const body = (await res.json()) as { replies?: unknown[]; parse?: { modelVersion: string } };
@@ -162,7 +167,12 @@ describe('the learning loop', () => {
 
     // 4. The same messages are now understood, by the new model — the regression-set ones too, though never trained on.
     for (const [i, [text, meant]] of Object.entries(MISUNDERSTOOD).entries()) {
-      const turn = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: `again-${i}`, text } });
+      const turn = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/messages',
+        headers: INTEGRATOR,
+        payload: { userId: `again-${i}`, text },
+      });
       expect([text, turn.json().parse.intent, turn.json().parse.modelVersion]).toEqual([text, meant, result.candidate]);
     }
   }, 180_000);

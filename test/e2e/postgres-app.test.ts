@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TurnCommit } from '../../src/core/stores.js';
 import { databaseUrl, terminateConnections } from '../../src/storage/postgres/admin.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 import { describePostgres, freshDatabase, PG_TEST_URL, type TestDatabase } from '../helpers/postgres.js';
 import { poll, say, staffMember } from '../helpers/staff.js';
 import { type TcpProxy, tcpProxy } from '../helpers/tcp-proxy.js';
@@ -19,7 +19,7 @@ describePostgres('conversation transcripts on PostgreSQL', () => {
 });
 
 const send = (t: TestApp, userId: string, text: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text } });
+  t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { userId, text } });
 
 describePostgres('the app on PostgreSQL', () => {
   let t: TestApp;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, requireChromium } from '../helpers/browser.js';
 import { TINY_CORPUS } from '../helpers/tiny-model.js';
 
@@ -51,7 +51,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('review page in chromium
   const say = async (userId: string, text: string) => {
     const res = await fetch(`${base}/api/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...INTEGRATOR },
       body: JSON.stringify({ userId, text }),
     });
     expect(res.status).toBe(200);

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addStaffUser } from '../../src/staff/users.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, requireChromium } from '../helpers/browser.js';
+import { INTEGRATOR } from '../helpers/integrator.js';
 import { CollectedCorrections, KeywordDispatch } from '../helpers/keyword-dispatch.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -29,7 +30,7 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
   const post = async (url: string, body: object) => {
     const res = await fetch(`${base}${url}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...INTEGRATOR },
       body: JSON.stringify(body),
     });
     expect(res.status).toBe(200);
@@ -130,7 +131,9 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
     expect(await page.locator('#status-form').isHidden()).toBe(true);
 
     // The citizen's chat receives it.
-    const inbox = (await (await fetch(`${base}/api/v1/messages?userId=web-vague&after=0`)).json()) as { messages: Array<{ text: string }> };
+    const inbox = (await (await fetch(`${base}/api/v1/messages?userId=web-vague&after=0`, { headers: INTEGRATOR })).json()) as {
+      messages: Array<{ text: string }>;
+    };
     expect(inbox.messages.map((m) => m.text).join('\n')).toContain('办理结果：已协调居委会当日开具证明');
 
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -25,7 +25,10 @@ import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js'
 import type { ConversationRecords } from '../../src/storage/storage.js';
 import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
 import type { TicketDesk } from '../../src/tickets/ticket-desk.js';
+import { INTEGRATOR, TEST_INTEGRATION_KEY } from './integrator.js';
 import { freshDatabase, type TestDatabase } from './pg-database.js';
+
+export { INTEGRATOR, TEST_INTEGRATION_KEY };
 
 let shipped: NluModel | undefined;
 export function shippedModel(): NluModel {
@@ -96,6 +99,7 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
   const config = loadConfig({
     DATA_DIR: path.dirname(dbFile),
     LOG_LEVEL: 'silent',
+    INTEGRATION_API_KEY: TEST_INTEGRATION_KEY,
     ...(database ? { DATABASE_URL: database.url, DATABASE_POOL_MAX: '4' } : {}),
     ...options.env,
   });

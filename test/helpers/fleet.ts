@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { TEST_INTEGRATION_KEY } from './integrator.js';
 
 export interface Instance {
   name: string;
@@ -21,7 +22,15 @@ export function startInstance(name: string, env: Record<string, string>): Promis
   const dataDir = mkdtempSync(path.join(tmpdir(), `wz-fleet-${name}-`));
   // node itself (not the tsx wrapper), so that a SIGKILL hits the server.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      INTEGRATION_API_KEY: TEST_INTEGRATION_KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -1,4 +1,5 @@
 /** The staff API and the web chat over real HTTP (the app listening on an ephemeral port), for end-to-end tests. */
+import { INTEGRATOR } from './integrator.js';
 export interface HttpStaff {
   get(url: string): Promise<{ status: number; body: any }>;
   post(url: string, body?: object): Promise<{ status: number; body: any }>;
@@ -27,7 +28,7 @@ export async function httpLogin(base: string, name: string, password: string): P
 export async function webSay(base: string, userId: string, text: string) {
   const res = await fetch(`${base}/api/v1/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...INTEGRATOR },
     body: JSON.stringify({ userId, text }),
   });
   if (res.status !== 200) throw new Error(`${text}: ${res.status} ${await res.text()}`);
@@ -35,6 +36,6 @@ export async function webSay(base: string, userId: string, text: string) {
 }
 
 export async function webPoll(base: string, userId: string, after = 0) {
-  const res = await fetch(`${base}/api/v1/messages?userId=${encodeURIComponent(userId)}&after=${after}`);
+  const res = await fetch(`${base}/api/v1/messages?userId=${encodeURIComponent(userId)}&after=${after}`, { headers: INTEGRATOR });
   return (await res.json()) as { messages: Array<{ id: number; author: string; text: string }>; cursor: number };
 }

@@ -1,7 +1,7 @@
 /** Logging staff in through the real API, and calling it as them. */
 import type { FastifyInstance } from 'fastify';
 import { addStaffUser } from '../../src/staff/users.js';
-import type { TestApp } from './app.js';
+import { INTEGRATOR, type TestApp } from './app.js';
 
 interface Answer {
   statusCode: number;
@@ -41,12 +41,12 @@ export async function staffMember(t: TestApp, name: string, role: 'agent' | 'mai
 }
 
 export async function say(t: TestApp, userId: string, text: string) {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text } });
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { userId, text } });
   if (res.statusCode !== 200) throw new Error(`${text}: ${res.statusCode} ${res.body}`);
   return res.json() as { replies: Array<{ text: string }>; conversation: { state: string }; events: Array<{ type: string; id: string }> };
 }
 
 export async function poll(t: TestApp, userId: string, after = 0) {
-  const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=${userId}&after=${after}` });
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=${userId}&after=${after}`, headers: INTEGRATOR });
   return res.json() as { messages: Array<{ id: number; author: string; text: string }>; cursor: number };
 }

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startApp, type TestApp } from './app.js';
+import { INTEGRATOR, startApp, type TestApp } from './app.js';
 import { emptyTables, freshDatabase, type TestDatabase } from './pg-database.js';
 
 interface Turn {
@@ -78,6 +78,7 @@ export function transcriptSuites(store: 'sqlite' | 'postgres'): void {
               const res = await running.app.inject({
                 method: 'POST',
                 url: '/api/v1/messages',
+                headers: INTEGRATOR,
                 payload: { userId: turn.as ?? userId, text: String(turn.user) },
               });
               expect(res.statusCode, where).toBe(200);

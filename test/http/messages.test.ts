@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { shippedModel, startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, shippedModel, startApp, type TestApp } from '../helpers/app.js';
 
 const clock = () => new Date('2026-11-25T10:00:00+08:00');
 
@@ -14,7 +14,12 @@ describe('POST /api/v1/messages', () => {
   afterAll(() => t.close());
 
   it('returns replies, the parse, the conversation and events', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'shape-1', text: '我要预约' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: INTEGRATOR,
+      payload: { userId: 'shape-1', text: '我要预约' },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.replies[0]).toMatchObject({ type: 'text', text: expect.any(String) });
@@ -23,20 +28,25 @@ describe('POST /api/v1/messages', () => {
     expect(body.events).toEqual([]);
   });
 
-  it('answers a body without userId with 400 BAD_REQUEST', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { text: '你好' } });
+  it('answers an integrator body without userId with 400 BAD_REQUEST', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { text: '你好' } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('BAD_REQUEST');
   });
 
   it('answers blank text with 400 TEXT_REQUIRED', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'blank-1', text: '  ' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: INTEGRATOR,
+      payload: { userId: 'blank-1', text: '  ' },
+    });
     expect(res.json().error.code).toBe('TEXT_REQUIRED');
   });
 
   it('limits one user with a friendly 429, while another user on another IP goes on', async () => {
     const send = (userId: string, ip: string) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, payload: { userId, text: '你好' } });
+      t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, headers: INTEGRATOR, payload: { userId, text: '你好' } });
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await send('chatty-1', '10.9.0.1')).statusCode);
     expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
@@ -57,6 +67,7 @@ describe('POST /api/v1/messages', () => {
             method: 'POST',
             url: '/api/v1/messages',
             remoteAddress: '10.9.0.3',
+            headers: INTEGRATOR,
             payload: { userId: `ip-user-${i}`, text: '你好' },
           })
         ).statusCode,
@@ -71,7 +82,9 @@ describe('POST /api/v1/messages', () => {
 function sendFormAtOnce(t: TestApp, userId: string, ip: string) {
   const texts = ['我想预约办事', '社保卡', '徐汇', '下周一', '下午'];
   return Promise.all(
-    texts.map((text) => t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, payload: { userId, text } })),
+    texts.map((text) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: ip, headers: INTEGRATOR, payload: { userId, text } }),
+    ),
   );
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 
 describe('GET /metrics', () => {
   let t: TestApp;
@@ -8,7 +8,8 @@ describe('GET /metrics', () => {
   });
   afterAll(() => t.close());
 
-  const send = (userId: string, text: string) => t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId, text } });
+  const send = (userId: string, text: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { userId, text } });
 
   it('counts messages by channel and outcome, intents, parse latency, escalations and the queue', async () => {
     await send('m-1', '奶茶杯是什么垃圾');

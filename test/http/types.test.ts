@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp, type TestApp } from '../helpers/app.js';
 
 const clock = () => new Date('2026-11-25T10:00:00+08:00');
 
@@ -12,7 +12,7 @@ describe('wrong types are refused, not coerced', () => {
 
   const parse = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/parse', payload });
   const message = (payload: object) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'types-1', ...payload } });
+    t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { userId: 'types-1', ...payload } });
 
   it.each([
     ['a number', 12345],
@@ -27,12 +27,16 @@ describe('wrong types are refused, not coerced', () => {
   });
 
   it('still reads numbers in a query string', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=types-1&after=3' });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=types-1&after=3', headers: INTEGRATOR });
     expect(res.statusCode).not.toBe(400);
   });
 
   it('answers an out-of-range cursor with a 400 that says so', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=types-1&after=99999999999999999999999' });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/messages?userId=types-1&after=99999999999999999999999',
+      headers: INTEGRATOR,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('BAD_REQUEST');
     expect(res.json().error.message).toMatch(/after must be <= 9007199254740991/);

@@ -9,7 +9,7 @@ import { initialState } from '../../src/core/conversation.js';
 import type { Parse } from '../../src/core/parse.js';
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
 import { DialogueEngine } from '../../src/dialogue/engine.js';
-import { startApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp } from '../helpers/app.js';
 import { login, say, staffMember } from '../helpers/staff.js';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
@@ -79,11 +79,11 @@ describe('live updates', () => {
       await agent.post(`/api/staff/handoffs/${id}/reply`, { text: '您好，我是客服小张。' });
       await expect.poll(() => events.at(-1)?.type, { timeout: 3000 }).toBe('handoff.message');
       // The reply reaches the web citizen on their next poll, and the console hears of it.
-      const polled = (await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=citizen-live' })).json();
+      const polled = (await t.app.inject({ method: 'GET', url: '/api/v1/messages?userId=citizen-live', headers: INTEGRATOR })).json();
       expect(polled.messages.map((m: { text: string }) => m.text)).toContain('您好，我是客服小张。');
       await expect.poll(() => events.at(-1), { timeout: 3000 }).toEqual({ type: 'handoff.delivered', handoffId: id });
       // A second poll finds nothing new to deliver: no second event.
-      await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=citizen-live&after=${polled.cursor}` });
+      await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=citizen-live&after=${polled.cursor}`, headers: INTEGRATOR });
       await new Promise((r) => setTimeout(r, 100));
       expect(events.filter((e) => e.type === 'handoff.delivered')).toHaveLength(1);
       await reader.cancel();

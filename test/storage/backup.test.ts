@@ -5,14 +5,14 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
-import { startApp } from '../helpers/app.js';
+import { INTEGRATOR, startApp } from '../helpers/app.js';
 
 describe('npm run db:backup', () => {
   it('copies the live database, with what the conversations stored, while the server is open', async () => {
     const t = await startApp({ clock: () => new Date('2026-11-25T10:00:00+08:00') });
     try {
       for (const text of ['下周三上午在浦东预约办居住证', '是的']) {
-        await t.app.inject({ method: 'POST', url: '/api/v1/messages', payload: { userId: 'backup-1', text } });
+        await t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: INTEGRATOR, payload: { userId: 'backup-1', text } });
       }
       const out = path.join(path.dirname(t.dbFile), 'copy.db');
       const { stdout } = await promisify(execFile)(path.resolve('node_modules/.bin/tsx'), ['scripts/db-backup.ts', '--out', out], {
