@@ -20,8 +20,8 @@ import { loadCorpus } from '../src/nlu/corpus.js';
 import { ModelHolder } from '../src/nlu/model-holder.js';
 import { ModelStore } from '../src/nlu/model-store.js';
 import { createLogger } from '../src/observability/logger.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { openDatabase } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 
 runCli(async () => {
   const config = cliConfig();

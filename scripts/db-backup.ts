@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
-import { backupDatabase, openDatabase } from '../src/storage/sqlite.js';
+import { backupDatabase, openDatabase } from '../src/storage/sqlite/sqlite.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });

@@ -13,8 +13,8 @@ import { cliConfig, runCli } from '../src/cli/common.js';
 import { AppError } from '../src/core/errors.js';
 import { copyIntoPostgres } from '../src/storage/postgres/copy-into-postgres.js';
 import { describeUrl } from '../src/storage/postgres/pg-database.js';
-import { openDatabase } from '../src/storage/sqlite.js';
-import { sqliteTables } from '../src/storage/sqlite-tables.js';
+import { openDatabase } from '../src/storage/sqlite/sqlite.js';
+import { sqliteTables } from '../src/storage/sqlite/sqlite-tables.js';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { to: { type: 'string' }, from: { type: 'string' } } });

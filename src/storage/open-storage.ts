@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { PgStorage } from './postgres/pg-storage.js';
-import { openSqliteStorage, type SqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorage } from './sqlite/sqlite-storage.js';
 
 export type AnyStorage = SqliteStorage | PgStorage;
 

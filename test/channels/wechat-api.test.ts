@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WechatApiClient, WechatApiError } from '../../src/channels/wechat-oa/api-client.js';
 import { SealedTokenCache } from '../../src/channels/wechat-oa/sealed-token-cache.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
 
 let fake: FakeWechat;

@@ -7,8 +7,8 @@ import { ConversationService } from '../../src/dialogue/conversation-service.js'
 import { loadBehaviour } from '../../src/dialogue/definitions.js';
 import { DialogueEngine } from '../../src/dialogue/engine.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { shippedModel } from '../helpers/app.js';
 
 const log = pino({ level: 'silent' });

@@ -9,8 +9,8 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { INTEGRATOR, TEST_INTEGRATION_KEY } from '../helpers/integrator.js';
 
 function start(dataDir: string): Promise<{ url: string; child: ChildProcess }> {

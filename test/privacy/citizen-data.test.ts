@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RetentionJob } from '../../src/privacy/retention.js';
-import { SqlitePrivacyStore } from '../../src/storage/privacy-store.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
+import { SqlitePrivacyStore } from '../../src/storage/sqlite/privacy-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { say, staffMember } from '../helpers/staff.js';
 

@@ -6,7 +6,7 @@
  * tables by conversation and time: test/review/review-api.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/sqlite.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { say } from '../helpers/staff.js';
 

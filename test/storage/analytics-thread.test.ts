@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../src/core/conversation.js';
-import { SqliteAnalyticsStore } from '../../src/storage/analytics-store.js';
-import { ThreadedAnalytics } from '../../src/storage/analytics-thread.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { SqliteAnalyticsStore } from '../../src/storage/sqlite/analytics-store.js';
+import { ThreadedAnalytics } from '../../src/storage/sqlite/analytics-thread.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 const WINDOW = { fromMs: Date.parse('2026-11-01T00:00:00+08:00'), toMs: Date.parse('2026-12-01T00:00:00+08:00') };
 const CRITERIA = { lowConfidence: 0.6, conversational: ['greeting'], unansweredLimit: 50 };

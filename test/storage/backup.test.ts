@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { INTEGRATOR, startApp } from '../helpers/app.js';
 
 describe('npm run db:backup', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { checkpointInBackground, openDatabase } from '../../src/storage/sqlite.js';
+import { checkpointInBackground, openDatabase } from '../../src/storage/sqlite/sqlite.js';
 
 describe('WAL checkpoints on a worker thread', () => {
   it('copies committed pages into the database file while the writer never checkpoints, and hands back on stop', async () => {

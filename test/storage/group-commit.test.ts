@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../src/core/conversation.js';
 import { DuplicateDeliveryError, type TurnCommit } from '../../src/core/stores.js';
-import { openDatabase } from '../../src/storage/sqlite.js';
-import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 function turn(userId: string, text: string, opts: { deliveryKey?: string; onFinish?: () => void } = {}): TurnCommit<string> {
   return {

@@ -8,7 +8,7 @@
  * table's rows are counted on both sides.
  */
 import { AppError } from '../../core/errors.js';
-import type { TableSource } from '../sqlite-tables.js';
+import type { TableSource } from '../sqlite/sqlite-tables.js';
 import { migrate } from './migrate.js';
 import { describeUrl, PgDatabase, type Queryable } from './pg-database.js';
 

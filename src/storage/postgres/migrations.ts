@@ -1,7 +1,7 @@
 /**
  * PostgreSQL schema migrations, applied in order, each once (see migrate.ts).
  * Never edit a shipped one; add a new one. The tables and columns mirror the
- * SQLite schema (src/storage/migrations.ts) name for name, so the adapters
+ * SQLite schema (src/storage/sqlite/migrations.ts) name for name, so the adapters
  * share their row mappings (src/storage/rows.ts) and a SQLite deployment
  * copies across column by column. Types: BIGINT for epoch milliseconds and
  * ids, DOUBLE PRECISION for scores (SQLite's REAL), TEXT for JSON (the

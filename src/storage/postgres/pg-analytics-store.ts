@@ -6,8 +6,8 @@
  * the integer milliseconds, so both stores bucket every message alike.
  */
 import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
-import { SHANGHAI_OFFSET_MS } from '../analytics-store.js';
 import { handoffFact, type Row, ticketFact } from '../rows.js';
+import { SHANGHAI_OFFSET_MS } from '../sqlite/analytics-store.js';
 import { type PgDatabase, sql } from './pg-database.js';
 
 // Whole seconds since the epoch, Shanghai: SQLite's (ms + offset) / 1000 in integer division.

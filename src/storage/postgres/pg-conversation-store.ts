@@ -1,6 +1,6 @@
 /**
  * PostgreSQL implementation of the conversation, records and token-cache
- * ports: the same behaviour as SqliteStore (src/storage/sqlite-store.ts),
+ * ports: the same behaviour as SqliteStore (src/storage/sqlite/sqlite-store.ts),
  * with each turn in its own transaction on a pooled connection instead of
  * SQLite's group commit. A turn's promise settles only after its COMMIT;
  * a repeated delivery key meets the deliveries primary key (a second

@@ -7,7 +7,7 @@ import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewStore } from '.
 import { reviewCandidateFromRow } from '../rows.js';
 import { type PgDatabase, sql } from './pg-database.js';
 
-// See storage/review-store.ts for which messages count and why.
+// See storage/sqlite/review-store.ts for which messages count and why.
 const CANDIDATES = `
   SELECT * FROM (
     SELECT m.id, m.text, m.masked_text, m.intent, m.score, m.model_version, m.outcome, m.trace, m.created_at,

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { AnyStorage } from '../../../src/storage/open-storage.js';
 import { openPostgresStorage, type PgStorage } from '../../../src/storage/postgres/pg-storage.js';
-import { openSqliteStorage } from '../../../src/storage/sqlite-storage.js';
+import { openSqliteStorage } from '../../../src/storage/sqlite/sqlite-storage.js';
 import { describePostgres, emptyTables, freshDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 export interface StoreUnderTest {

@@ -8,9 +8,9 @@
  * flight fail with a clear error and the next call starts a new one.
  */
 import type { Worker } from 'node:worker_threads';
-import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
-import { AppError } from '../core/errors.js';
-import { startWorker } from '../threads/start-worker.js';
+import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
+import { AppError } from '../../core/errors.js';
+import { startWorker } from '../../threads/start-worker.js';
 
 const WORKER = new URL('./analytics-worker.ts', import.meta.url);
 

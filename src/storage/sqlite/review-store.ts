@@ -3,8 +3,8 @@
  * message trace (intent, score, outcome, alternatives) joined with the
  * handoff that followed a message and that handoff's rating.
  */
-import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewStore } from '../core/review.js';
-import { type Row, reviewCandidateFromRow } from './rows.js';
+import type { CandidateQuery, LabelClaim, ReviewCandidate, ReviewStore } from '../../core/review.js';
+import { type Row, reviewCandidateFromRow } from '../rows.js';
 import type { Db } from './sqlite.js';
 
 // Which citizen messages the classifier's decision shaped: not those sent

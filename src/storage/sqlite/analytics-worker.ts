@@ -3,7 +3,7 @@
  * database file, answering AnalyticsQuery calls one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TimeWindow, UnansweredCriteria } from '../core/analytics.js';
+import type { TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
 import { SqliteAnalyticsStore } from './analytics-store.js';
 import { openConnection } from './sqlite.js';
 

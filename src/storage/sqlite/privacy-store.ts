@@ -2,9 +2,9 @@
  * SQLite implementation of the privacy port (all its SQL). Each operation is
  * one transaction, so an export is consistent and a deletion all-or-nothing.
  */
-import type { Channel } from '../core/conversation.js';
-import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../core/privacy.js';
-import { maskPersonalData } from '../privacy/mask.js';
+import type { Channel } from '../../core/conversation.js';
+import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
+import { maskPersonalData } from '../../privacy/mask.js';
 import type { Db } from './sqlite.js';
 
 const FORGOTTEN = '(forgotten)';

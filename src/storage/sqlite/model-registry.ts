@@ -4,9 +4,9 @@
  * the CURRENT pointer commit together. One registry serves one model kind
  * (intent or department): each kind has its own active version.
  */
-import { AppError } from '../core/errors.js';
-import type { ModelKind, ModelRegistry, ModelStatus, ModelVersionRecord, NewModelVersion, Promotion } from '../core/model-registry.js';
-import { type Row, modelVersionFromRow as toRecord } from './rows.js';
+import { AppError } from '../../core/errors.js';
+import type { ModelKind, ModelRegistry, ModelStatus, ModelVersionRecord, NewModelVersion, Promotion } from '../../core/model-registry.js';
+import { type Row, modelVersionFromRow as toRecord } from '../rows.js';
 import type { Db } from './sqlite.js';
 
 export class SqliteModelRegistry implements ModelRegistry {

@@ -2,7 +2,7 @@
  * SQLite implementation of the staff port: accounts, sessions, the audit
  * log, and the handoff desk. Each multi-row change is one transaction.
  */
-import type { Channel } from '../core/conversation.js';
+import type { Channel } from '../../core/conversation.js';
 import type {
   AuditEntry,
   CannedReply,
@@ -14,12 +14,12 @@ import type {
   StaffStore,
   StaffUser,
   StoredMessage,
-} from '../core/staff.js';
-import type { HandoffRecord } from '../core/stores.js';
+} from '../../core/staff.js';
+import type { HandoffRecord } from '../../core/stores.js';
+import { auditEntryFromRow, handoffFromRow, listedUserFromRow, messageFromRow, type Row, staffAccountFromRow } from '../rows.js';
+import { PRIORITY_ORDER } from '../turn-rules.js';
 import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
-import { auditEntryFromRow, handoffFromRow, listedUserFromRow, messageFromRow, type Row, staffAccountFromRow } from './rows.js';
 import type { Db } from './sqlite.js';
-import { PRIORITY_ORDER } from './turn-rules.js';
 
 // The handoff a message belongs to: the conversation's latest one opened before it.
 const HANDOFF_OF =

@@ -5,8 +5,8 @@
  * turns that arrive together commit together (see commitTurn).
  */
 import { randomUUID } from 'node:crypto';
-import type { Action, ActionResult, Channel, Conversation, Priority } from '../core/conversation.js';
-import { SYSTEM_RESOLUTIONS } from '../core/handoffs.js';
+import type { Action, ActionResult, Channel, Conversation, Priority } from '../../core/conversation.js';
+import { SYSTEM_RESOLUTIONS } from '../../core/handoffs.js';
 import {
   type AppointmentRecord,
   type ConversationStore,
@@ -18,11 +18,8 @@ import {
   type TicketRecord,
   type TokenCache,
   type TurnCommit,
-} from '../core/stores.js';
-import { SqlitePrivacyStore } from './privacy-store.js';
-import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
-import { appointmentFromRow, conversationFromRow, handoffFromRow, type Row, ratingFromRow, ticketFromRow } from './rows.js';
-import type { Db } from './sqlite.js';
+} from '../../core/stores.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, type Row, ratingFromRow, ticketFromRow } from '../rows.js';
 import {
   expectedWaitMinutes,
   followUpDescription,
@@ -32,7 +29,10 @@ import {
   PRIORITY_ORDER,
   priorityRank,
   verifyResult,
-} from './turn-rules.js';
+} from '../turn-rules.js';
+import { SqlitePrivacyStore } from './privacy-store.js';
+import { issueReference, NEXT_SEQUENCE_SQL } from './references.js';
+import type { Db } from './sqlite.js';
 
 interface PendingTurn {
   turn: TurnCommit<unknown>;

@@ -3,6 +3,8 @@
  * needs stays here: the WAL checkpointer thread and the analytics thread
  * with its own connection (both only for a serving process on a file).
  */
+
+import type { Storage } from '../storage.js';
 import { SqliteAnalyticsStore } from './analytics-store.js';
 import { ThreadedAnalytics } from './analytics-thread.js';
 import { SqliteModelRegistry } from './model-registry.js';
@@ -11,7 +13,6 @@ import { SqliteReviewStore } from './review-store.js';
 import { checkpointInBackground, type Db, openDatabase } from './sqlite.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteStaffStore } from './staff-store.js';
-import type { Storage } from './storage.js';
 import { SqliteTicketStore } from './ticket-store.js';
 
 export interface SqliteStorage extends Storage {

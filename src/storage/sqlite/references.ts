@@ -1,6 +1,6 @@
 /** Reference numbers on SQLite (see reference-numbers.ts for the format). */
 import type { Statement } from 'better-sqlite3';
-import { formatReference, referenceDay } from './reference-numbers.js';
+import { formatReference, referenceDay } from '../reference-numbers.js';
 
 export const NEXT_SEQUENCE_SQL = `INSERT INTO sequences (kind, day, value) VALUES (?, ?, 1)
   ON CONFLICT (kind, day) DO UPDATE SET value = value + 1 RETURNING value`;

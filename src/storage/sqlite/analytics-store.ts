@@ -4,8 +4,8 @@
  * prepared once; one call reads in one transaction, so every figure of a
  * report comes from the same snapshot (WAL: the writer is never blocked).
  */
-import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../core/analytics.js';
-import { handoffFact, type Row, ticketFact } from './rows.js';
+import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
+import { handoffFact, type Row, ticketFact } from '../rows.js';
 import type { Db } from './sqlite.js';
 
 // Days and hours are Shanghai wall-clock. China has kept UTC+8 without

@@ -4,8 +4,8 @@
  * list's optional filters are bound as JSON arrays (json_each) so one
  * statement serves every combination.
  */
-import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../core/tickets.js';
-import { deskTicketFromRow, type Row, ticketEventFromRow } from './rows.js';
+import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../../core/tickets.js';
+import { deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
 import type { Db } from './sqlite.js';
 
 const UNFINISHED = "status IN ('open', 'in_progress')";
