@@ -1,6 +1,7 @@
 /**
  * Dispatch with the real department model, end to end over HTTP: the model
- * is trained from corpus/departments/ (as a first start does) and served
+ * trained from corpus/departments/ once per test run (global-setup, as a
+ * first start trains it) is served
  * the way main.ts serves it (composeApp's dispatchModels: the held model at
  * DISPATCH_MIN_SCORE, corrections into a copy of the corpus); citizens
  * complain through the web chat; staff work the tickets through the staff
@@ -10,12 +11,10 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { dispatchKind } from '../../src/dispatch/dispatch-kind-from-config.js';
-import { trainingSet } from '../../src/nlu/corpus.js';
+import { loadArtifact } from '../../src/nlu/artifact.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
-import { trainModel } from '../../src/nlu/train.js';
 import { addStaffUser } from '../../src/staff/users.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { type HttpStaff, httpLogin, webPoll, webSay } from '../helpers/http-staff.js';
@@ -28,16 +27,7 @@ const corpusDir = path.join(mkdtempSync(path.join(tmpdir(), 'wz-dispatch-e2e-'))
 
 beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const { kind } = dispatchKind(config);
-  const corpus = kind.loadCorpus(config.CORPUS_DIR);
-  const { model } = await trainModel({
-    kind: kind.kind,
-    ...kind.training,
-    train: trainingSet(corpus),
-    terms: corpus.terms,
-    corrections: corpus.corrections,
-    corpusHash: corpus.hash,
-  });
+  const model = loadArtifact(inject('dispatchModelDir'));
   // Corrections are appended to the corpus: a copy, so the test leaves the shipped one alone.
   cpSync(config.CORPUS_DIR, corpusDir, { recursive: true });
   t = await startApp({ clock: () => new Date(), env: { CORPUS_DIR: corpusDir }, dispatchModels: new ModelHolder(model) });
