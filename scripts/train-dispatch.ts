@@ -13,14 +13,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { trainingProgress } from '../src/cli/train-progress.js';
+import { writeTrainedModel } from '../src/cli/write-model.js';
 import { AppError } from '../src/core/errors.js';
 import { predictDepartments } from '../src/dispatch/decide-department.js';
 import { parseDepartmentJsonl } from '../src/dispatch/department-corpus.js';
 import { dispatchKind } from '../src/dispatch/dispatch-kind-from-config.js';
-import { saveArtifact } from '../src/nlu/artifact.js';
 import { findLeaks, trainingSet } from '../src/nlu/corpus.js';
 import { evaluatePredictions } from '../src/nlu/metrics.js';
-import { ModelStore } from '../src/nlu/model-store.js';
 import { formatReport } from '../src/nlu/report-format.js';
 import { textKey } from '../src/nlu/reviewed.js';
 import { trainModel } from '../src/nlu/train.js';
@@ -56,15 +55,7 @@ runCli(async () => {
     neural: values.epochs !== undefined ? { iterations: Number(values.epochs) } : undefined,
     onProgress: trainingProgress(),
   });
-  let where: string;
-  if (values.out) {
-    where = path.resolve(values.out);
-    saveArtifact(model, where);
-  } else {
-    const store = new ModelStore(config.dispatchModelsDir);
-    where = store.save(model);
-    store.activate(model.version);
-  }
+  const where = writeTrainedModel(model, { out: values.out, modelsDir: config.dispatchModelsDir });
   console.log(`dispatch model ${model.version} written to ${where}${values.out ? '' : ' (now current)'}`);
   console.log(`training took ${model.manifest.trainingSeconds} s`);
   // Aggregates only: the slowest lines' texts would show held-out lines to whoever reads the output.

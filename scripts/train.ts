@@ -10,10 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { trainingProgress } from '../src/cli/train-progress.js';
+import { writeTrainedModel } from '../src/cli/write-model.js';
 import { AppError } from '../src/core/errors.js';
-import { saveArtifact } from '../src/nlu/artifact.js';
 import { findLeaks, hashLabelled, loadCorpus, readLabelledFile, trainingSet } from '../src/nlu/corpus.js';
-import { ModelStore } from '../src/nlu/model-store.js';
 import { normalise } from '../src/nlu/normalise.js';
 import { formatReport } from '../src/nlu/report-format.js';
 import { trainModel } from '../src/nlu/train.js';
@@ -60,15 +59,7 @@ runCli(async () => {
     neural: values.epochs !== undefined ? { iterations: Number(values.epochs) } : undefined,
     onProgress: trainingProgress(),
   });
-  let where: string;
-  if (values.out) {
-    where = path.resolve(values.out);
-    saveArtifact(model, where);
-  } else {
-    const store = new ModelStore(config.modelsDir);
-    where = store.save(model);
-    store.activate(model.version);
-  }
+  const where = writeTrainedModel(model, { out: values.out, modelsDir: config.modelsDir });
   console.log(`model ${model.version} written to ${where}${values.out ? '' : ' (now current)'}`);
   console.log(`training took ${model.manifest.trainingSeconds} s`);
   if (report) console.log(`\nheld-out evaluation\n${formatReport(report)}`);
