@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { FleetLocks } from '../../core/fleet.js';
-import { translate } from './pg-database.js';
+import { isConnectionError, translate } from './pg-database.js';
 
 export interface PgLocksOptions {
   /** Told how long each acquisition waited (seconds), for the lock-wait histogram. */
@@ -30,14 +30,23 @@ export class PgLocks implements FleetLocks {
     const dead = (e: Error) => {
       broken = e;
     };
-    try {
-      client = await this.pool.connect();
-      client.on('error', dead);
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-    } catch (e) {
-      client?.off('error', dead);
-      client?.release(e as Error);
-      throw translate(e);
+    // An idle pooled connection the server ended (a restart, pg_terminate_backend) fails at its
+    // first query: taking the lock has done nothing yet, so it is tried once more on a fresh
+    // connection, as PgDatabase retries a transaction whose BEGIN found its connection dead.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        client = await this.pool.connect();
+        client.on('error', dead);
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+        break;
+      } catch (e) {
+        client?.off('error', dead);
+        client?.release(e as Error);
+        client = undefined;
+        broken = undefined;
+        if (attempt === 1 && isConnectionError(e)) continue;
+        throw translate(e);
+      }
     }
     this.o.onWait?.((performance.now() - started) / 1000);
     try {
