@@ -98,22 +98,16 @@ export class PgDatabase implements Queryable {
   }
 
   /**
-   * One statement on any pooled connection. A SELECT that meets a
-   * connection dropped while idle is tried once more on a fresh one (reading
+   * One statement on any pooled connection. A SELECT that meets connections
+   * the server ended while they sat idle is tried on the next one (reading
    * twice is harmless); a write is not, as it may have committed.
    */
   async run<R = Row>(q: Statement | string, values: unknown[] = []): Promise<Result<R>> {
     const query = typeof q === 'string' ? { text: q, values } : { ...q, values };
+    if (/^\s*SELECT/i.test(query.text)) return normalise(await queryLive(this.pool, query));
     try {
       return normalise(await this.pool.query(query));
     } catch (e) {
-      if (isConnectionError(e) && /^\s*SELECT/i.test(query.text)) {
-        try {
-          return normalise(await this.pool.query(query));
-        } catch (again) {
-          throw translate(again);
-        }
-      }
       throw translate(e);
     }
   }
@@ -125,48 +119,32 @@ export class PgDatabase implements Queryable {
    * PostgreSQL rolls the transaction back.
    */
   async transaction<T>(work: (tx: Queryable) => Promise<T>, o: TransactionOptions = {}): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      let client: pg.PoolClient;
-      try {
-        client = await this.pool.connect();
-      } catch (e) {
-        throw translate(e);
-      }
-      // A checked-out connection that dies emits 'error' besides failing its
-      // query, and pg.Pool listens only on idle ones: unheard, it would
-      // crash the process. The failed query below is what reports it.
-      const ignore = () => {};
-      client.on('error', ignore);
-      const release = (e?: Error) => {
-        client.removeListener('error', ignore);
-        client.release(e);
+    // BEGIN runs on a connection known to be alive; a statement after it that meets a dead
+    // connection fails the transaction, which PostgreSQL rolls back.
+    const { client, release } = await connectLive(this.pool, (c) =>
+      c.query(o.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN'),
+    );
+    try {
+      const tx: Queryable = {
+        run: async <R>(q: Statement | string, values: unknown[] = []) =>
+          normalise<R>(await client.query(typeof q === 'string' ? { text: q, values } : { ...q, values })),
       };
-      let begun = false;
-      try {
-        await client.query(o.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
-        begun = true;
-        const tx: Queryable = {
-          run: async <R>(q: Statement | string, values: unknown[] = []) =>
-            normalise<R>(await client.query(typeof q === 'string' ? { text: q, values } : { ...q, values })),
-        };
-        const result = await work(tx);
-        await client.query('COMMIT');
-        release();
-        return result;
-      } catch (e) {
-        if (isConnectionError(e)) {
-          release(e as Error);
-          if (!begun && attempt === 0) continue;
-          throw unavailable(e);
-        }
-        try {
-          await client.query('ROLLBACK');
-          release();
-        } catch (rollbackFailed) {
-          release(rollbackFailed as Error);
-        }
-        throw e;
+      const result = await work(tx);
+      await client.query('COMMIT');
+      release();
+      return result;
+    } catch (e) {
+      if (isConnectionError(e)) {
+        release(e as Error);
+        throw unavailable(e);
       }
+      try {
+        await client.query('ROLLBACK');
+        release();
+      } catch (rollbackFailed) {
+        release(rollbackFailed as Error);
+      }
+      throw e;
     }
   }
 
@@ -177,6 +155,58 @@ export class PgDatabase implements Queryable {
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+/** A checked-out connection, and how to give it back (with the error that broke it, to drop it). */
+export interface LiveConnection {
+  client: pg.PoolClient;
+  release: (broken?: Error) => void;
+}
+
+/**
+ * Checks out a connection and runs `first` on it; while that fails on a
+ * connection the server ended as it sat idle in the pool (a restart, a
+ * failover, pg_terminate_backend), drops it and tries the next. Each try
+ * empties one stale slot, so after at most the pool's size a fresh
+ * connection is opened; failing to open one (the database really gone) is
+ * not retried. Only for a first statement that is safe to run again (BEGIN,
+ * taking a lock, a read, a counter).
+ */
+export async function connectLive<R>(pool: pg.Pool, first: (c: pg.PoolClient) => Promise<R>): Promise<LiveConnection & { result: R }> {
+  const tries = (pool.options.max ?? 10) + 1;
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      throw translate(e);
+    }
+    // A checked-out connection that dies emits 'error' besides failing its query, and pg.Pool
+    // listens only on idle ones: unheard, it would crash the process. Its failed query reports it.
+    const ignore = () => {};
+    client.on('error', ignore);
+    const release = (broken?: Error) => {
+      client.removeListener('error', ignore);
+      client.release(broken);
+    };
+    try {
+      return { client, release, result: await first(client) };
+    } catch (e) {
+      if (!isConnectionError(e)) {
+        release();
+        throw e;
+      }
+      release(e as Error);
+      if (attempt >= tries) throw unavailable(e);
+    }
+  }
+}
+
+/** One statement that is safe to run twice, on a live connection (see connectLive). */
+export async function queryLive(pool: pg.Pool, query: pg.QueryConfig): Promise<pg.QueryResult> {
+  const { release, result } = await connectLive(pool, (c) => c.query(query));
+  release();
+  return result;
 }
 
 function normalise<R>(r: pg.QueryResult): Result<R> {

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { FleetLocks } from '../../core/fleet.js';
-import { isConnectionError, translate } from './pg-database.js';
+import { connectLive } from './pg-database.js';
 
 export interface PgLocksOptions {
   /** Told how long each acquisition waited (seconds), for the lock-wait histogram. */
@@ -24,30 +24,14 @@ export class PgLocks implements FleetLocks {
 
   async hold<T>(key: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    let client: pg.PoolClient | undefined;
-    let broken: Error | undefined;
+    // Taking the lock does nothing on a connection the server had ended, so it is safe to try again.
+    const { client, release } = await connectLive(this.pool, (c) => c.query('SELECT pg_advisory_lock(hashtext($1))', [key]));
     // A held connection that dies while idle (between the lock and the unlock) says so here, not as a crash.
+    let broken: Error | undefined;
     const dead = (e: Error) => {
       broken = e;
     };
-    // An idle pooled connection the server ended (a restart, pg_terminate_backend) fails at its
-    // first query: taking the lock has done nothing yet, so it is tried once more on a fresh
-    // connection, as PgDatabase retries a transaction whose BEGIN found its connection dead.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        client = await this.pool.connect();
-        client.on('error', dead);
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-        break;
-      } catch (e) {
-        client?.off('error', dead);
-        client?.release(e as Error);
-        client = undefined;
-        broken = undefined;
-        if (attempt === 1 && isConnectionError(e)) continue;
-        throw translate(e);
-      }
-    }
+    client.on('error', dead);
     this.o.onWait?.((performance.now() - started) / 1000);
     try {
       return await work();
@@ -61,7 +45,7 @@ export class PgLocks implements FleetLocks {
         }
       }
       client.off('error', dead);
-      client.release(broken);
+      release(broken);
     }
   }
 }

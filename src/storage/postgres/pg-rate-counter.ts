@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { RateCounter } from '../../core/fleet.js';
-import { translate } from './pg-database.js';
+import { queryLive, translate } from './pg-database.js';
 
 const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
@@ -25,8 +25,9 @@ export class PgRateCounter implements RateCounter {
 
   async incr(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {
     try {
-      const r = await this.pool.query<{ count: number | string; ttl: number | string }>({ ...INCR, values: [key, windowMs] });
-      const row = r.rows[0];
+      // Counting a request twice on a connection that died under it errs the safe way.
+      const r = await queryLive(this.pool, { ...INCR, values: [key, windowMs] });
+      const row = r.rows[0] as { count: number | string; ttl: number | string } | undefined;
       if (!row) throw new Error('rate_limit_incr returned no row');
       return { current: Number(row.count), ttl: Math.max(0, Number(row.ttl)) };
     } catch (e) {
