@@ -17,6 +17,7 @@ export const FOLLOW_UP_MESSAGES = {
   aspect_default:
     '关于{topic}的{aspect}，我这里还没有确切的信息。我知道的是：\n{answer}\n{aspect}请以“一网通办”或“随申办”上该事项的办事指南为准，也可以到街镇社区事务受理服务中心或拨打 12345 咨询。',
   aspect_note: '（示例信息，办理前请在“一网通办”或“随申办”核实。）',
+  follow_up_materials_by_case: '{topic}需要的材料要看您的情况，先确认一下。',
   follow_up_appointment_place: '您预约的{service}（{reference}）在{hall}办理。\n地址：{address}\n办公时间：{hours}',
   follow_up_ticket_duration:
     '您的{kind}（{reference}）已受理，工作人员一般会在 3 个工作日内联系您，办结时间视问题而定（以实际处理时限为准）。发送工单号即可随时查询进度。',
@@ -29,6 +30,7 @@ export const FOLLOW_UP_MESSAGE_VARS: Record<FollowUpMessageKey, string[]> = {
   follow_up_which_topic: ['aspect'],
   aspect_default: ['topic', 'aspect', 'answer'],
   aspect_note: [],
+  follow_up_materials_by_case: ['topic'],
   follow_up_appointment_place: ['service', 'reference', 'hall', 'address', 'hours'],
   follow_up_ticket_duration: ['kind', 'reference'],
 };

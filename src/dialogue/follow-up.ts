@@ -50,6 +50,13 @@ export type FollowUpMove =
   /** A clarifying question instead of a guess. */
   | { kind: 'ask'; text: string; use: TopicUse };
 
+/**
+ * Whether a message asks if something is so (要预约吗, 需不需要预约, 是否要预约) rather than
+ * asking for it (帮我预约明天下午): 什么/怎么 are not the question particle 么.
+ */
+const WHETHER = /吗|(?<![什怎这那多])么|嘛|[?？]|要不要|需不需要|用不用|是否|得不得/u;
+const asksWhether = (normalised: string): boolean => WHETHER.test(normalised);
+
 /** The remembered topic, unless it is older than the conversation's expiry. */
 export function liveTopic(b: Behaviour, state: ConversationState, now: Date): TopicMemory | null {
   const topic = state.topic;
@@ -74,8 +81,13 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   if (state.form) return inForm(b, state, parse, aspect, named, now);
   const topic = liveTopic(b, state, now);
   const own = named.find((n) => n !== topic?.intent);
-  // 需要先预约吗 about a bookable service: booking is that service's appointment aspect.
-  if (own === 'appointment' && aspect === 'appointment' && topic && b.services.has(topic.intent)) return aboutTopic(b, topic, aspect);
+  // 需要先预约吗 about a bookable service: booking is that service's appointment aspect. About a
+  // matter we cannot book (疫苗, 年检), the booking form would only list what it can book: say what
+  // we know of that matter instead.
+  if (own === 'appointment' && aspect === 'appointment' && topic) {
+    if (b.services.has(topic.intent)) return aboutTopic(b, topic, aspect);
+    if (b.intents.get(topic.intent)?.topic && asksWhether(parse.normalised)) return answer(b, topic.intent, aspect, 'follow_up');
+  }
   if (own) {
     // A clear question of its own wins over the memory; when it asks an
     // aspect we have an answer for, that answer is the better reply.
@@ -154,9 +166,15 @@ function inForm(
   now: Date,
 ): FollowUpMove | null {
   const form = state.form;
-  if (!form || !aspect || aspect === 'appointment') return null;
+  if (!form || !aspect) return null;
   const formDef = b.intents.get(form.intent)?.form;
   if (!formDef) return null;
+  if (aspect === 'appointment') {
+    // 要预约吗 while a consultation form asks which case: booking that service, as after its answer.
+    const bookable = formDef.answer_from && b.services.has(form.intent);
+    if (!bookable || named.some((n) => n !== form.intent && n !== 'appointment')) return null;
+    return { kind: 'book', service: form.intent, use: { topic: form.intent, aspect, via: 'follow_up' } };
+  }
   // A value for the form (昨天 for the date, even one it must refuse) is the form's.
   for (const slot of formDef.slots) {
     if (slot.type === 'text' || slot.type === 'place') continue;
@@ -175,9 +193,14 @@ function inForm(
   }
   // A consultation (answer_from) form asks which case; an aspect question
   // about the same matter is answered instead. Materials are what the
-  // case question is for (公积金提取 lists them per purpose), so it goes on.
-  if (!formDef.answer_from || aspect === 'materials') return null;
+  // case question is for (公积金提取 lists them per purpose), so it goes on,
+  // saying so, rather than reading 要准备哪些材料 as some other matter.
+  if (!formDef.answer_from) return null;
   if (named.some((n) => n !== form.intent)) return null;
+  if (aspect === 'materials') {
+    const text = followUpMessage(b, 'follow_up_materials_by_case', { topic: topicName(b, form.intent) });
+    return { kind: 'resume', text, use: { topic: form.intent, aspect, via: 'follow_up' } };
+  }
   return { ...answer(b, form.intent, aspect, 'follow_up'), closeForm: true };
 }
 
