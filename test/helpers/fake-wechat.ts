@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface FakeCall {
   path: string;
@@ -73,4 +74,22 @@ export class FakeWechat {
   async stop(): Promise<void> {
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
+}
+
+/**
+ * One fake server for a test file (started before its tests, stopped after),
+ * its calls forgotten before each test, and the settings that point an
+ * Official Account app at it.
+ */
+export function fakeWechatForFile(): { fake: FakeWechat; env: () => Record<string, string> } {
+  const fake = new FakeWechat();
+  beforeAll(async () => {
+    await fake.start();
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.calls.length = 0;
+  });
+  const env = () => ({ WECHAT_TOKEN: 'test-token', WECHAT_APPID: 'wx-test-app', WECHAT_SECRET: 'test-secret', WECHAT_API_BASE: fake.base });
+  return { fake, env };
 }

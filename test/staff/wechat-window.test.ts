@@ -4,32 +4,23 @@
  * 48 hours of the citizen's last message. Outside it the reply is kept and
  * the handoff becomes a callback ticket.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
-import { FakeWechat } from '../helpers/fake-wechat.js';
+import { fakeWechatForFile } from '../helpers/fake-wechat.js';
 import { type StaffClient, staffMember } from '../helpers/staff.js';
 
 let now = 0;
 const clock = () => new Date(now);
-let fake: FakeWechat;
+const { fake, env: wechatEnv } = fakeWechatForFile();
 let t: TestApp;
 let agent: StaffClient;
 
-beforeAll(async () => {
-  fake = await new FakeWechat().start();
-});
-afterAll(async () => fake.stop());
-
 beforeEach(async () => {
   now = Date.parse('2026-11-25T10:00:00+08:00');
-  fake.calls.length = 0;
   t = await startApp({
     clock,
     env: {
-      WECHAT_TOKEN: 'test-token',
-      WECHAT_APPID: 'wx-test-app',
-      WECHAT_SECRET: 'test-secret',
-      WECHAT_API_BASE: fake.base,
+      ...wechatEnv(),
       // Long enough that the handoff is still open two days later.
       HANDOFF_IDLE_MINUTES: '10000',
       STAFF_SESSION_HOURS: '100',

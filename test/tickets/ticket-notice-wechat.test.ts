@@ -4,33 +4,24 @@
  * their last message. Outside it the notice is kept and goes out when they
  * next write; nothing is dropped silently.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
-import { FakeWechat } from '../helpers/fake-wechat.js';
+import { fakeWechatForFile } from '../helpers/fake-wechat.js';
 import { KeywordDispatch } from '../helpers/keyword-dispatch.js';
 import { type StaffClient, staffMember } from '../helpers/staff.js';
 
 let now = 0;
 const clock = () => new Date(now);
-let fake: FakeWechat;
+const { fake, env: wechatEnv } = fakeWechatForFile();
 let t: TestApp;
 let boss: StaffClient;
 
-beforeAll(async () => {
-  fake = await new FakeWechat().start();
-});
-afterAll(async () => fake.stop());
-
 beforeEach(async () => {
   now = Date.parse('2026-11-25T10:00:00+08:00');
-  fake.calls.length = 0;
   t = await startApp({
     clock,
     env: {
-      WECHAT_TOKEN: 'test-token',
-      WECHAT_APPID: 'wx-test-app',
-      WECHAT_SECRET: 'test-secret',
-      WECHAT_API_BASE: fake.base,
+      ...wechatEnv(),
       STAFF_SESSION_HOURS: '1000',
     },
     dispatch: { classifier: () => new KeywordDispatch({ 物业: 'housing' }), corrections: () => null },
