@@ -107,7 +107,10 @@ export type ActionResult =
   | { type: 'reference_missing'; reference: string }
   /** Not this citizen's in this conversation's records: whether it exists is not said until they prove it is theirs. */
   | { type: 'reference_proof_needed'; reference: string }
-  | { type: 'reference_unverified'; reference: string }
+  /** Wrong digits, or no such ticket (they read the same). locked: this answer used up the number's tries from all sessions (reference-proof.ts). */
+  | { type: 'reference_unverified'; reference: string; locked: boolean }
+  /** Too many wrong answers for this number from all sessions lately: refused without looking at the ticket or the digits. */
+  | { type: 'reference_proof_locked'; reference: string }
   | { type: 'handoff_requested'; id: string; reason: string; priority: Priority; queuePosition: number; expectedWaitMinutes: number }
   | { type: 'forwarded'; handoffId: string; open: boolean; claimed: boolean; queuePosition: number; expectedWaitMinutes: number }
   | { type: 'handoff_left'; handoffId: string }
@@ -131,6 +134,8 @@ export interface DialogueEvent {
     | 'handoff.rated'
     | 'form.expired'
     /** Wrong phone digits for a ticket number (logged: repeated failures look like guessing). */
-    | 'reference.proof_failed';
+    | 'reference.proof_failed'
+    /** That wrong answer used up the ticket number's tries from all sessions: it takes none for a while (logged as a warning). */
+    | 'reference.proof_locked';
   id: string;
 }

@@ -21,6 +21,8 @@ export interface PurgeCounts {
   conversations: number;
   deliveries: number;
   sessions: number;
+  /** Ticket numbers' counts of wrong phone-digit answers whose window has passed (src/dialogue/reference-proof.ts). */
+  proofCounts: number;
 }
 
 export interface PrivacyStore {
@@ -31,6 +33,6 @@ export interface PrivacyStore {
    * person, the phone and location, and have personal data masked in their text.
    */
   forgetCitizen(channel: Channel, userId: string, now: number): Promise<{ conversations: number; messages: number; anonymised: number }>;
-  /** Erases conversation text older than `before` (metadata for analytics stays); drops retry records and sessions past use. */
+  /** Erases conversation text older than `before` (metadata for analytics stays); drops retry records, sessions and proof counts past use. */
   purge(before: number, now: number, idleState: string): Promise<PurgeCounts>;
 }

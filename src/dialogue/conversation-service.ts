@@ -24,6 +24,7 @@ import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { DialogueEngine } from './engine.js';
+import { TICKET_PROOF_FAILURES, TICKET_PROOF_WINDOW_MS } from './reference-proof.js';
 
 export interface IncomingMessage {
   channel: Channel;
@@ -200,6 +201,17 @@ export class ConversationService {
       // Wrong phone digits for a ticket number: a run of these is someone guessing (reference-proof.ts).
       if (e.type === 'reference.proof_failed')
         this.deps.log.warn({ conversation: conversation.id, reference: e.id }, 'ticket proof failed');
+      // Enough of those from all sessions: the number takes no answers for a while (reference-proof.ts).
+      if (e.type === 'reference.proof_locked')
+        this.deps.log.warn(
+          {
+            conversation: conversation.id,
+            reference: e.id,
+            failures: TICKET_PROOF_FAILURES,
+            windowHours: TICKET_PROOF_WINDOW_MS / 3600_000,
+          },
+          'ticket proof locked',
+        );
     }
     this.deps.onCommitted?.(conversation);
     if (done.events.length > 0) this.deps.onEvents?.(done.events, conversation);

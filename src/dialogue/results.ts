@@ -48,10 +48,14 @@ export function completeTurn(
       const left = attemptsLeft(state, r.reference);
       replies.push(text(left > 0 ? askForProof(r.reference) : proofExhausted(r.reference)));
       if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
+    } else if ((after.kind === 'lookup' || after.kind === 'verify') && r.type === 'reference_proof_locked') {
+      // Too many wrong answers for the number from all sessions: the same words as this conversation's own limit.
+      replies.push(text(proofExhausted(r.reference)));
     } else if (after.kind === 'verify' && r.type === 'reference_unverified') {
-      const left = attemptsLeft(state, r.reference);
+      const left = r.locked ? 0 : attemptsLeft(state, r.reference);
       replies.push(text(left > 0 ? proofFailed(r.reference, left) : proofExhausted(r.reference)));
       events.push({ type: 'reference.proof_failed', id: r.reference });
+      if (r.locked) events.push({ type: 'reference.proof_locked', id: r.reference });
       if (left > 0) state = { ...state, status: 'form', form: proofForm(r.reference) };
     } else if (after.kind === 'lookup' || after.kind === 'verify') {
       replies.push(text(describeReference(b, r)));

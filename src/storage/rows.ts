@@ -12,6 +12,7 @@ import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.j
 import type { AuditEntry, StaffAccount, StaffUser, StoredMessage } from '../core/staff.js';
 import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
 import type { Ticket, TicketEvent, TicketStatus } from '../core/tickets.js';
+import type { ProofCount } from '../dialogue/reference-proof.js';
 import { maskPersonalData } from '../privacy/mask.js';
 
 /** A database row, typed by the mapping that reads it. */
@@ -101,6 +102,10 @@ export function ticketFromRow(r: Row): TicketRecord {
 }
 
 /** A ticket as the ticket desk sees it (issue 13): dispatch, status and result. */
+/** A ticket number's wrong phone-digit answers (ticket_proofs); none before the first. */
+export const proofCountFromRow = (r: Row | undefined): ProofCount | undefined =>
+  r ? { failures: r.failures, windowStart: r.window_start } : undefined;
+
 export function deskTicketFromRow(r: Row): Ticket {
   return {
     reference: r.reference,

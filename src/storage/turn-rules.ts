@@ -3,6 +3,7 @@
  * the SQLite and PostgreSQL conversation stores so both answer alike.
  */
 import type { ActionResult, Conversation, Priority, RatingLevel } from '../core/conversation.js';
+import { countFailure, type ProofCount, proofLocked } from '../dialogue/reference-proof.js';
 import type { Row } from './rows.js';
 
 /** Queue order: urgent first, then high, then normal; within one, oldest first. */
@@ -31,11 +32,20 @@ export const followUpDescription = (level: RatingLevel, comment: string | null, 
  * people's appointments. Someone else's appointment reads as not found; a
  * ticket number from another session (another phone, a new browser) needs
  * the last 4 digits of the phone given on it (verifyResult), and whether
- * it exists is not said before that.
+ * it exists is not said before that. A number locked by wrong answers
+ * (`proof`, its count) is refused at once rather than asking for digits
+ * that would not be looked at.
  */
-export function lookupResult(reference: string, row: Row | undefined, c: Conversation): ActionResult {
+export function lookupResult(
+  reference: string,
+  row: Row | undefined,
+  c: Conversation,
+  proof: ProofCount | undefined,
+  now: number,
+): ActionResult {
   if (!row || row.channel !== c.channel || row.user_id !== c.userId) {
-    return reference.startsWith('A') ? { type: 'reference_missing', reference } : { type: 'reference_proof_needed', reference };
+    if (reference.startsWith('A')) return { type: 'reference_missing', reference };
+    return proofLocked(proof, now) ? { type: 'reference_proof_locked', reference } : { type: 'reference_proof_needed', reference };
   }
   if (reference.startsWith('A'))
     return {
@@ -62,11 +72,28 @@ const ticketFound = (reference: string, row: Row): ActionResult => ({
   },
 });
 
-/** A ticket shown to whoever gives the last 4 digits of the phone on it; a ticket without a phone never matches. */
-export function verifyResult(reference: string, row: Row | undefined, phoneTail: string): ActionResult {
+/**
+ * A ticket shown to whoever gives the last 4 digits of the phone on it; a
+ * ticket without a phone never matches, and an unknown number fails like a
+ * wrong answer. `proof` is the number's count of wrong answers from all
+ * sessions, read so that no other turn can change it before this one
+ * commits; `count` in the answer is what the store writes back (nothing
+ * when it is unchanged). A right answer leaves the count as it is: whoever
+ * gave it sees the ticket anyway, and a reset would hand someone guessing
+ * at the number a fresh 10 each time its owner checked it from a new session.
+ */
+export function verifyResult(
+  reference: string,
+  row: Row | undefined,
+  phoneTail: string,
+  proof: ProofCount | undefined,
+  now: number,
+): { result: ActionResult; count?: ProofCount } {
+  if (proofLocked(proof, now)) return { result: { type: 'reference_proof_locked', reference } };
   const phone = row?.phone ? String(row.phone) : '';
-  if (row && phone.length >= 4 && phone.endsWith(phoneTail)) return ticketFound(reference, row);
-  return { type: 'reference_unverified', reference };
+  if (row && phone.length >= 4 && phone.endsWith(phoneTail)) return { result: ticketFound(reference, row) };
+  const count = countFailure(proof, now);
+  return { result: { type: 'reference_unverified', reference, locked: proofLocked(count, now) }, count };
 }
 
 /** Only the citizen who booked an appointment may cancel it. */

@@ -231,4 +231,14 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (staff_id, department)
   );
   `,
+  `
+  -- As SQLite's migration 9: wrong answers to the phone-digit proof per
+  -- ticket number, from all sessions together (src/dialogue/reference-proof.ts).
+  -- No link to tickets: unknown numbers are counted the same.
+  CREATE TABLE ticket_proofs (
+    reference TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_start BIGINT NOT NULL
+  );
+  `,
 ];

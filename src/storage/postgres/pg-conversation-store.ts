@@ -23,7 +23,7 @@ import {
   type TurnCommit,
 } from '../../core/stores.js';
 import { formatReference, type ReferencePrefix, referenceDay } from '../reference-numbers.js';
-import { appointmentFromRow, conversationFromRow, handoffFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
+import { appointmentFromRow, conversationFromRow, handoffFromRow, proofCountFromRow, ratingFromRow, ticketFromRow } from '../rows.js';
 import {
   expectedWaitMinutes,
   followUpDescription,
@@ -36,6 +36,9 @@ import {
 } from '../turn-rules.js';
 import { only, type PgDatabase, type Queryable, sql, text } from './pg-database.js';
 import { PgPrivacyStore } from './pg-privacy-store.js';
+
+/** The first key of the proof locks ('wzpf' in ASCII). */
+const PROOF_LOCK_SPACE = 0x777a7066;
 
 const Q = {
   findConversation: sql('conv_find', 'SELECT * FROM conversations WHERE channel = $1 AND user_id = $2'),
@@ -65,6 +68,19 @@ const Q = {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9)`,
   ),
   findTicket: sql('ticket_find', 'SELECT * FROM tickets WHERE reference = $1'),
+  /**
+   * Held until COMMIT: another turn proving the same number, on this
+   * instance or another, waits here and then reads the count this one
+   * wrote. An advisory lock, as the number may have no row yet to lock.
+   * Its two-key form keeps it apart from the fleet's one-key locks (pg-locks.ts).
+   */
+  lockProof: sql('proof_lock', `SELECT pg_advisory_xact_lock(${PROOF_LOCK_SPACE}, hashtext($1))`),
+  findProof: sql('proof_find', 'SELECT failures, window_start FROM ticket_proofs WHERE reference = $1'),
+  saveProof: sql(
+    'proof_save',
+    `INSERT INTO ticket_proofs (reference, failures, window_start) VALUES ($1, $2, $3)
+     ON CONFLICT (reference) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start`,
+  ),
   insertHandoff: sql(
     'handoff_insert',
     `INSERT INTO handoffs (id, conversation_id, channel, user_id, reason, priority, summary, status, last_activity_at, last_citizen_at, created_at)
@@ -225,11 +241,19 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
         return { type: 'ticket_created', reference, kind: action.kind };
       }
       case 'lookup_reference': {
-        const find = action.reference.startsWith('A') ? Q.findAppointment : Q.findTicket;
-        return lookupResult(action.reference, (await tx.run(find, [action.reference])).rows[0], c);
+        const appointment = action.reference.startsWith('A');
+        const row = (await tx.run(appointment ? Q.findAppointment : Q.findTicket, [action.reference])).rows[0];
+        const proof = appointment ? undefined : proofCountFromRow((await tx.run(Q.findProof, [action.reference])).rows[0]);
+        return lookupResult(action.reference, row, c, proof, now);
       }
-      case 'verify_reference':
-        return verifyResult(action.reference, (await tx.run(Q.findTicket, [action.reference])).rows[0], action.phoneTail);
+      case 'verify_reference': {
+        await tx.run(Q.lockProof, [action.reference]);
+        const proof = proofCountFromRow((await tx.run(Q.findProof, [action.reference])).rows[0]);
+        const ticket = (await tx.run(Q.findTicket, [action.reference])).rows[0];
+        const { result, count } = verifyResult(action.reference, ticket, action.phoneTail, proof, now);
+        if (count) await tx.run(Q.saveProof, [action.reference, count.failures, count.windowStart]);
+        return result;
+      }
       case 'request_handoff': {
         const id = randomUUID();
         await tx.run(Q.insertHandoff, [id, c.id, c.channel, c.userId, action.reason, action.priority, text(action.summary), now]);

@@ -5,6 +5,7 @@
  */
 import type { Channel } from '../../core/conversation.js';
 import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
+import { lapsedProofWindows } from '../../dialogue/reference-proof.js';
 import { maskPersonalData } from '../../privacy/mask.js';
 import type { Row } from '../rows.js';
 import { type PgDatabase, sql } from './pg-database.js';
@@ -51,6 +52,7 @@ const Q = {
   purgeStates: sql('pv_purge_states', 'UPDATE conversations SET state = $1 WHERE updated_at < $2 AND state <> $1'),
   purgeDeliveries: sql('pv_purge_deliveries', 'DELETE FROM deliveries WHERE created_at < $1'),
   purgeSessions: sql('pv_purge_sessions', 'DELETE FROM staff_sessions WHERE expires_at <= $1'),
+  purgeProofCounts: sql('pv_purge_proofs', 'DELETE FROM ticket_proofs WHERE window_start <= $1'),
 };
 
 export class PgPrivacyStore implements PrivacyStore {
@@ -108,6 +110,7 @@ export class PgPrivacyStore implements PrivacyStore {
       conversations: (await tx.run(Q.purgeStates, [idleState, before])).rowCount,
       deliveries: (await tx.run(Q.purgeDeliveries, [now - DELIVERY_KEEP_MS])).rowCount,
       sessions: (await tx.run(Q.purgeSessions, [now])).rowCount,
+      proofCounts: (await tx.run(Q.purgeProofCounts, [lapsedProofWindows(now)])).rowCount,
     }));
   }
 }

@@ -309,4 +309,18 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (staff_id, department)
   );
   `,
+  `
+  -- Wrong answers to "the last 4 digits of the phone on ticket …" per ticket
+  -- number, from every conversation and channel together, in the window
+  -- that began at window_start (src/dialogue/reference-proof.ts: enough of
+  -- them lock the number for a while). Keyed by the number as asked, with no
+  -- link to tickets: an unknown number is counted the same, so a locked
+  -- number says nothing about which numbers exist. No personal data. Rows
+  -- whose window has passed count for nothing; the retention purge drops them.
+  CREATE TABLE ticket_proofs (
+    reference TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_start INTEGER NOT NULL
+  );
+  `,
 ];

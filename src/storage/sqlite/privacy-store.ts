@@ -4,6 +4,7 @@
  */
 import type { Channel } from '../../core/conversation.js';
 import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
+import { lapsedProofWindows } from '../../dialogue/reference-proof.js';
 import { maskPersonalData } from '../../privacy/mask.js';
 import type { Db } from './sqlite.js';
 
@@ -52,6 +53,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
       purgeStates: p('UPDATE conversations SET state = ? WHERE updated_at < ? AND state <> ?'),
       purgeDeliveries: p('DELETE FROM deliveries WHERE created_at < ?'),
       purgeSessions: p('DELETE FROM staff_sessions WHERE expires_at <= ?'),
+      purgeProofCounts: p('DELETE FROM ticket_proofs WHERE window_start <= ?'),
     };
   }
 
@@ -99,6 +101,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
       conversations: this.s.purgeStates.run(idleState, before, idleState).changes,
       deliveries: this.s.purgeDeliveries.run(now - DELIVERY_KEEP_MS).changes,
       sessions: this.s.purgeSessions.run(now).changes,
+      proofCounts: this.s.purgeProofCounts.run(lapsedProofWindows(now)).changes,
     }))();
   }
 }

@@ -19,7 +19,15 @@ import {
   type TokenCache,
   type TurnCommit,
 } from '../../core/stores.js';
-import { appointmentFromRow, conversationFromRow, handoffFromRow, type Row, ratingFromRow, ticketFromRow } from '../rows.js';
+import {
+  appointmentFromRow,
+  conversationFromRow,
+  handoffFromRow,
+  proofCountFromRow,
+  type Row,
+  ratingFromRow,
+  ticketFromRow,
+} from '../rows.js';
 import {
   expectedWaitMinutes,
   followUpDescription,
@@ -98,6 +106,11 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
          VALUES (@reference, @conversationId, @kind, @channel, @userId, @description, @location, @phone, 'open', @now, @now)`,
       ),
       findTicket: db.prepare('SELECT * FROM tickets WHERE reference = ?'),
+      findProof: db.prepare('SELECT failures, window_start FROM ticket_proofs WHERE reference = ?'),
+      saveProof: db.prepare(
+        `INSERT INTO ticket_proofs (reference, failures, window_start) VALUES (@reference, @failures, @windowStart)
+         ON CONFLICT (reference) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start`,
+      ),
       insertHandoff: db.prepare(
         `INSERT INTO handoffs (id, conversation_id, channel, user_id, reason, priority, summary, status, last_activity_at, last_citizen_at, created_at)
          VALUES (@id, @conversationId, @channel, @userId, @reason, @priority, @summary, 'queued', @now, @now, @now)`,
@@ -295,15 +308,17 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         return { type: 'ticket_created', reference, kind: action.kind };
       }
       case 'lookup_reference': {
-        const find = action.reference.startsWith('A') ? this.s.findAppointment : this.s.findTicket;
-        return lookupResult(action.reference, find.get(action.reference) as Record<string, unknown> | undefined, c);
+        const appointment = action.reference.startsWith('A');
+        const row = (appointment ? this.s.findAppointment : this.s.findTicket).get(action.reference) as Row | undefined;
+        return lookupResult(action.reference, row, c, appointment ? undefined : this.proofCount(action.reference), now);
       }
-      case 'verify_reference':
-        return verifyResult(
-          action.reference,
-          this.s.findTicket.get(action.reference) as Record<string, unknown> | undefined,
-          action.phoneTail,
-        );
+      case 'verify_reference': {
+        // Read and written with nothing in between: one process writes, and the whole turn runs synchronously in its transaction.
+        const ticket = this.s.findTicket.get(action.reference) as Row | undefined;
+        const { result, count } = verifyResult(action.reference, ticket, action.phoneTail, this.proofCount(action.reference), now);
+        if (count) this.s.saveProof.run({ reference: action.reference, ...count });
+        return result;
+      }
       case 'request_handoff': {
         const id = randomUUID();
         this.s.insertHandoff.run({ ...who, id, reason: action.reason, priority: action.priority, summary: action.summary });
@@ -356,6 +371,10 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         return { type: 'rating_recorded', handoffId: action.handoffId, level: action.level, followUpReference, duplicate: false };
       }
     }
+  }
+
+  private proofCount(reference: string) {
+    return proofCountFromRow(this.s.findProof.get(reference) as Row | undefined);
   }
 
   private queuePosition(priority: Priority, createdAt: number): number {

@@ -41,6 +41,18 @@ async function history(s: StoreUnderTest, userId: string, now: number): Promise<
   return (await s.storage.conversations.handoffs()).find((x) => x.userId === userId)?.id ?? String(h);
 }
 
+/** One wrong phone-digit answer for a ticket number, from a conversation of its own. */
+async function wrongDigits(s: StoreUnderTest, reference: string, now: number): Promise<void> {
+  const c = { id: `conv-guess-${now}`, channel: 'web' as const, userId: `guess-${now}`, state: initialState(), updatedAt: now };
+  await s.storage.conversations.commitTurn({
+    conversation: c,
+    actions: [{ type: 'verify_reference', reference, phoneTail: '0000' }],
+    incoming: { direction: 'in', text: '0000', intent: null, score: null, modelVersion: 'v1' },
+    now,
+    finish: (results) => ({ state: c.state, outgoing: [], value: results }),
+  });
+}
+
 describeStores('privacy store', (s) => {
   it('exports everything held about one citizen, and nothing about others', async () => {
     await history(s, 'u1', NOW);
@@ -71,6 +83,9 @@ describeStores('privacy store', (s) => {
     await history(s, 'new', NOW - DAY);
     await s.storage.staff.createUser({ id: 's1', name: '王坐席', role: 'agent', passwordHash: 'x', now: NOW });
     await s.storage.staff.createSession({ tokenHash: 'expired', staffId: 's1', csrfToken: 'c', now: NOW - 2 * DAY, expiresAt: NOW - DAY });
+    // A ticket number's count of wrong answers goes once its day-long window has passed.
+    await wrongDigits(s, 'T20261203-0001', NOW - DAY);
+    await wrongDigits(s, 'T20261203-0002', NOW - DAY + 60_000);
     const oldHandoff = (await s.storage.conversations.handoffs()).find((h) => h.userId === 'old');
     await s.storage.staff.endHandoff({
       handoff: oldHandoff as NonNullable<typeof oldHandoff>,
@@ -81,7 +96,16 @@ describeStores('privacy store', (s) => {
       now: NOW - 200 * DAY + 1000,
     });
     const counts = await s.storage.privacy.purge(NOW - 180 * DAY, NOW, IDLE);
-    expect(counts).toEqual({ messages: 3, notes: 0, ratingComments: 0, handoffSummaries: 1, conversations: 1, deliveries: 1, sessions: 1 });
+    expect(counts).toEqual({
+      messages: 3,
+      notes: 0,
+      ratingComments: 0,
+      handoffSummaries: 1,
+      conversations: 1,
+      deliveries: 1,
+      sessions: 1,
+      proofCounts: 1,
+    });
     const old = await s.storage.staff.messages('conv-old');
     expect(old.map((m) => [m.text, m.trace, m.intent])).toEqual([
       ['', null, 'complaint'],
@@ -101,6 +125,7 @@ describeStores('privacy store', (s) => {
       conversations: 0,
       deliveries: 0,
       sessions: 0,
+      proofCounts: 0,
     });
   });
 });

@@ -2,8 +2,8 @@
  * Conversation store contract: a turn's actions, state, messages and
  * delivery commit together, on SQLite and PostgreSQL alike.
  */
-import { expect, it } from 'vitest';
-import { type Action, type Conversation, initialState } from '../../../src/core/conversation.js';
+import { describe, expect, it } from 'vitest';
+import { type Action, type Channel, type Conversation, initialState } from '../../../src/core/conversation.js';
 import { DuplicateDeliveryError, type TurnCommit } from '../../../src/core/stores.js';
 import type { ConversationRecords } from '../../../src/storage/storage.js';
 import { describeStores } from './stores.js';
@@ -128,11 +128,11 @@ describeStores('conversation store', (s) => {
       { type: 'reference_proof_needed', reference },
     ]);
     expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference, phoneTail: '0000' }]))).toEqual([
-      { type: 'reference_unverified', reference },
+      { type: 'reference_unverified', reference, locked: false },
     ]);
     expect(
       await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference: 'T20991231-0001', phoneTail: '5678' }])),
-    ).toEqual([{ type: 'reference_unverified', reference: 'T20991231-0001' }]);
+    ).toEqual([{ type: 'reference_unverified', reference: 'T20991231-0001', locked: false }]);
     expect(await store().commitTurn(turn(conversation('u2'), [{ type: 'verify_reference', reference, phoneTail: '5678' }]))).toEqual([
       {
         type: 'reference_found',
@@ -145,6 +145,94 @@ describeStores('conversation store', (s) => {
     expect(await store().tickets()).toMatchObject([
       { reference, kind: 'complaint', userId: 'u1', location: '张江路88弄', phone: '13912345678', status: 'open', createdAt: NOW },
     ]);
+  });
+
+  describe('the phone-digit proof for a ticket, limited per ticket number across conversations', () => {
+    const HOUR = 3600_000;
+    const verify = async (userId: string, reference: string, phoneTail: string, now = NOW, channel: Channel = 'web') =>
+      (
+        (await store().commitTurn(
+          turn({ ...conversation(userId), channel }, [{ type: 'verify_reference', reference, phoneTail }], { now }),
+        )) as unknown[]
+      )[0];
+    const lookup = async (userId: string, reference: string, now = NOW) =>
+      ((await store().commitTurn(turn(conversation(userId), [{ type: 'lookup_reference', reference }], { now }))) as unknown[])[0];
+    const fileComplaint = async () =>
+      ((await store().commitTurn(turn(conversation('owner'), [complaint]))) as Array<{ reference: string }>)[0]?.reference ?? '';
+    /** `n` wrong answers, 3 per conversation (the dialogue's own limit), each conversation a new one. */
+    const guess = async (reference: string, n: number, now = NOW) => {
+      const results = [];
+      for (let i = 0; i < n; i++) results.push(await verify(`guesser-${now}-${Math.floor(i / 3)}`, reference, String(1000 + i), now + i));
+      return results;
+    };
+    const found = (reference: string) => ({
+      type: 'reference_found',
+      reference,
+      kind: 'ticket',
+      status: 'open',
+      details: { kind: 'complaint', created: String(NOW), department: null, result: null },
+    });
+
+    it('adds up wrong answers from different conversations and channels and locks the number at the tenth', async () => {
+      const reference = await fileComplaint();
+      expect(await guess(reference, 8)).toEqual(Array(8).fill({ type: 'reference_unverified', reference, locked: false }));
+      expect(await verify('on-wechat', reference, '4321', NOW + HOUR, 'wechat-oa')).toEqual({
+        type: 'reference_unverified',
+        reference,
+        locked: false,
+      });
+      expect(await verify('tenth', reference, '9999', NOW + 2 * HOUR)).toEqual({ type: 'reference_unverified', reference, locked: true });
+    });
+
+    it('refuses even the right digits while the number is locked, and takes them once its window has passed', async () => {
+      const reference = await fileComplaint();
+      await guess(reference, 10);
+      const locked = { type: 'reference_proof_locked', reference };
+      expect(await verify('owner-on-a-new-phone', reference, '5678', NOW + HOUR)).toEqual(locked);
+      expect(await lookup('owner-on-a-new-phone', reference, NOW + HOUR)).toEqual(locked);
+      // Refusals compare nothing and count nothing: the window still ends a day after the first failure.
+      expect(await verify('owner-on-a-new-phone', reference, '5678', NOW + 24 * HOUR - 1)).toEqual(locked);
+      // The conversation that filed it sees it as ever.
+      expect(await lookup('owner', reference, NOW + HOUR)).toEqual(found(reference));
+      expect(await lookup('owner-on-a-new-phone', reference, NOW + 24 * HOUR)).toEqual({ type: 'reference_proof_needed', reference });
+      expect(await verify('owner-on-a-new-phone', reference, '5678', NOW + 24 * HOUR)).toEqual(found(reference));
+    });
+
+    it('counts wrong answers from a window that has passed for nothing', async () => {
+      const reference = await fileComplaint();
+      await guess(reference, 9);
+      expect(await guess(reference, 9, NOW + 24 * HOUR)).toEqual(Array(9).fill({ type: 'reference_unverified', reference, locked: false }));
+      expect(await verify('owner-on-a-new-phone', reference, '5678', NOW + 25 * HOUR)).toEqual(found(reference));
+    });
+
+    it('keeps the count when the right digits are given', async () => {
+      const reference = await fileComplaint();
+      await guess(reference, 9);
+      expect(await verify('owner-on-a-new-phone', reference, '5678', NOW + HOUR)).toEqual(found(reference));
+      expect(await verify('guesser-after', reference, '0000', NOW + 2 * HOUR)).toEqual({
+        type: 'reference_unverified',
+        reference,
+        locked: true,
+      });
+    });
+
+    it('locks an unknown number the same way, so a lock does not tell which numbers exist', async () => {
+      const unknown = 'T20991231-0001';
+      expect(await guess(unknown, 10)).toEqual([
+        ...Array(9).fill({ type: 'reference_unverified', reference: unknown, locked: false }),
+        { type: 'reference_unverified', reference: unknown, locked: true },
+      ]);
+      expect(await lookup('someone', unknown, NOW + HOUR)).toEqual({ type: 'reference_proof_locked', reference: unknown });
+    });
+
+    it('compares no more than ten answers that arrive at once from many conversations', async () => {
+      const reference = await fileComplaint();
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => verify(`at-once-${i}`, reference, String(2000 + i))));
+      const types = results.map((r) => (r as { type: string }).type);
+      expect(types.filter((t) => t === 'reference_unverified')).toHaveLength(10);
+      expect(types.filter((t) => t === 'reference_proof_locked')).toHaveLength(6);
+      expect(results.filter((r) => (r as { locked?: boolean }).locked)).toHaveLength(1);
+    });
   });
 
   it('finds an appointment by reference with its details', async () => {
