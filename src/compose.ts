@@ -31,7 +31,7 @@ import { ReviewService } from './review/review-service.js';
 import { buildServer } from './server.js';
 import { StaffAuth } from './staff/auth.js';
 import { StaffDesk } from './staff/desk.js';
-import { type StaffEvent, StaffEvents } from './staff/events.js';
+import { type HandoffEvent, StaffEvents } from './staff/events.js';
 import { ModelDesk } from './staff/model-desk.js';
 import { CitizenOutbox } from './staff/outbox.js';
 import type { ConversationRecords, Storage } from './storage/storage.js';
@@ -54,7 +54,7 @@ export interface Composed {
   server: FastifyInstance;
 }
 
-const STAFF_EVENT: Partial<Record<string, StaffEvent['type']>> = {
+const STAFF_EVENT: Partial<Record<string, HandoffEvent['type']>> = {
   'handoff.requested': 'handoff.created',
   'handoff.message': 'handoff.message',
   'handoff.left': 'handoff.closed',
@@ -125,8 +125,7 @@ export async function composeApp(o: {
     },
     onEvents: (happened) => {
       for (const e of happened) {
-        // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
-        if (e.type === 'ticket.created') void ticketWork?.dispatcher.dispatch(e.id);
+        if (e.type === 'ticket.created') ticketWork?.filed(e.id);
         const type = STAFF_EVENT[e.type];
         if (type) events.publish({ type, handoffId: e.id });
       }
@@ -228,6 +227,7 @@ export async function composeApp(o: {
         desk,
         staff,
         events,
+        tickets: ticketWork?.desk,
         models: o.models,
         slaSeconds: c.STAFF_SLA_SECONDS,
         cookieSecure: c.COOKIE_SECURE,

@@ -10,12 +10,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, isAppError } from '../core/errors.js';
 import type { RateCounter } from '../core/fleet.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
-import type { Role, StaffStore } from '../core/staff.js';
+import type { Role, StaffStore, StaffUser } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import type { StaffAuth } from '../staff/auth.js';
 import type { StaffDesk } from '../staff/desk.js';
-import type { StaffEvents } from '../staff/events.js';
+import type { StaffEvents, TicketChanged } from '../staff/events.js';
 import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
@@ -30,6 +30,8 @@ export interface StaffRouteOptions {
   desk: StaffDesk;
   staff: StaffStore;
   events: StaffEvents;
+  /** Who hears of a ticket event (TicketDesk.liveEvent); absent where there is no ticket store, and no ticket events. */
+  tickets?: { liveEvent(user: StaffUser, e: TicketChanged): Promise<TicketChanged | null> };
   models: ModelHolder;
   slaSeconds: number;
   cookieSecure: 'auto' | 'true' | 'false';
@@ -304,13 +306,13 @@ export function staffRoutes(o: StaffRouteOptions) {
       });
       reply.raw.write('retry: 2000\n: connected\n\n');
       streams.add(reply);
-      // Each event is filtered for this staff member's role; the chain keeps them in order.
+      // Each event is filtered for this staff member's role (and, for tickets, departments); the chain keeps them in order.
       const user = me(request);
       let sending = Promise.resolve();
       const unsubscribe = o.events.subscribe((e) => {
         sending = sending
           .then(async () => {
-            const shown = await o.desk.liveEvent(user, e);
+            const shown = e.type === 'ticket.changed' ? ((await o.tickets?.liveEvent(user, e)) ?? null) : await o.desk.liveEvent(user, e);
             if (shown) reply.raw.write(`data: ${JSON.stringify(shown)}\n\n`);
           })
           .catch((err: unknown) => request.log.error({ err }, 'live event not sent'));

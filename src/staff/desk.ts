@@ -17,7 +17,7 @@ import type { ConversationStore, HandoffRecord } from '../core/stores.js';
 import type { ConversationService } from '../dialogue/conversation-service.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
 import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
-import type { StaffEvent, StaffEvents } from './events.js';
+import type { HandoffEvent, StaffEvents } from './events.js';
 import type { CitizenOutbox, DeliveryOutcome } from './outbox.js';
 
 export interface DeskOptions {
@@ -82,7 +82,7 @@ const canSee = (user: StaffUser, h: HandoffRecord) =>
 export interface QueueChanged {
   type: 'queue.changed';
 }
-const QUEUE_EVENTS = new Set<StaffEvent['type']>([
+const QUEUE_EVENTS = new Set<HandoffEvent['type']>([
   'handoff.created',
   'handoff.claimed',
   'handoff.released',
@@ -104,7 +104,7 @@ export class StaffDesk {
     return this.o.clock().getTime();
   }
 
-  private publish(e: StaffEvent): void {
+  private publish(e: HandoffEvent): void {
     this.o.events.publish(e);
   }
 
@@ -134,12 +134,13 @@ export class StaffDesk {
   }
 
   /**
-   * What a staff member's live stream carries for an event. An agent hears
+   * What a staff member's live stream carries for a handoff event (ticket
+   * events: TicketDesk.liveEvent). An agent hears
    * of the queue and their own handoffs; of another agent's handoff only that
    * the queue changed (when it was taken, released or ended), with neither
    * its id nor who acted, and nothing of its messages.
    */
-  async liveEvent(user: StaffUser, e: StaffEvent): Promise<StaffEvent | QueueChanged | null> {
+  async liveEvent(user: StaffUser, e: HandoffEvent): Promise<HandoffEvent | QueueChanged | null> {
     if (roleAtLeast(user.role, 'maintainer') || e.by?.id === user.id) return e;
     const h = await this.o.staff.handoff(e.handoffId);
     if (h && canSee(user, h)) return e;
@@ -243,7 +244,7 @@ export class StaffDesk {
     return this.acted(user, id, 'transfer', 'handoff.claimed', { to: to.id, toName: to.name });
   }
 
-  private async acted(user: StaffUser, id: string, action: string, event: StaffEvent['type'], details?: unknown) {
+  private async acted(user: StaffUser, id: string, action: string, event: HandoffEvent['type'], details?: unknown) {
     await this.o.staff.audit({ staffId: user.id, action, target: id, details, now: this.now() });
     this.publish({ type: event, handoffId: id, by: { id: user.id, name: user.name } });
     return { handoff: await this.view((await this.o.staff.handoff(id)) as HandoffRecord) };

@@ -1,7 +1,8 @@
 /**
  * The ticket work parts (issue 13), wired once the stores, the outbox and
  * the event bus exist: dispatch on filing (with its sweep), the citizen
- * notices, the staff's ticket desk and the /metrics gauges.
+ * notices, the staff's ticket desk, the consoles' live updates and the
+ * /metrics gauges.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -20,6 +21,8 @@ import { TicketDesk } from './ticket-desk.js';
 export interface TicketWork {
   dispatcher: TicketDispatcher;
   desk: TicketDesk;
+  /** A citizen's turn filed this ticket (it has committed): the consoles hear of it, then it is dispatched. */
+  filed(reference: string): void;
 }
 
 export function composeTickets(o: {
@@ -48,6 +51,9 @@ export function composeTickets(o: {
     calendar: o.calendar,
     clock: o.clock,
     log: o.log.child({ module: 'dispatch' }),
+    // Dispatch takes a ticket out of 待分派 (where it waited, department null): both lists hear of it.
+    onDispatched: (reference, department) =>
+      o.events.publish({ type: 'ticket.changed', ticket: reference, change: 'dispatched', department, from: null }),
   });
   // A handoff that became a callback ticket (WeChat window closed) is dispatched like any other.
   o.events.subscribe((e) => {
@@ -70,9 +76,19 @@ export function composeTickets(o: {
       messages: o.messages,
       log,
     }),
+    events: o.events,
     clock: o.clock,
     log,
   });
   o.metrics.tickets(() => o.tickets.counts(o.clock().getTime()));
-  return { dispatcher, desk };
+  return {
+    dispatcher,
+    desk,
+    filed(reference) {
+      // Filed with no department: the 待分派 desk (and maintainers) see it until dispatch places it.
+      o.events.publish({ type: 'ticket.changed', ticket: reference, change: 'filed', department: null });
+      // After the commit, off the citizen's reply: see src/tickets/dispatcher.ts.
+      void dispatcher.dispatch(reference);
+    },
+  };
 }

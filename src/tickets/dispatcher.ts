@@ -18,7 +18,6 @@ import type { JobTicks } from '../core/fleet.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
 import type { Departments } from '../dispatch/departments.js';
 import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
-import { departmentName } from './department-names.js';
 import { type DueDays, dueAt, type WorkCalendar } from './due-dates.js';
 
 /** NLP.js classifies a ticket in milliseconds; past this something is wrong, and the ticket waits for staff. */
@@ -34,8 +33,8 @@ export interface DispatcherOptions {
   calendar: WorkCalendar;
   clock: () => Date;
   log: Logger;
-  /** Told of each ticket dispatched (the console's live updates). */
-  onDispatched?: (reference: string) => void;
+  /** Told of each ticket dispatched, with the department it went to (null: 待分派), for the consoles' live updates. */
+  onDispatched?: (reference: string, department: string | null) => void;
 }
 
 /** The text the model reads: what the citizen described, and where. */
@@ -84,7 +83,7 @@ export class TicketDispatcher {
         { ticket: t.reference, department: prediction?.department ?? null, score: prediction?.score, model: prediction?.modelVersion },
         prediction?.department ? 'ticket dispatched' : 'ticket queued for manual dispatch (待分派)',
       );
-      this.o.onDispatched?.(t.reference);
+      this.o.onDispatched?.(t.reference, prediction?.department ?? null);
     }
   }
 

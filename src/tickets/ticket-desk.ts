@@ -6,8 +6,9 @@
  * departments sees only those departments' tickets; an agent who belongs
  * to none is on the hotline's own desk (派单) and sees the 待分派 queue.
  * Tickets out of someone's sight answer 404, as if they did not exist.
- * Every action is audited; a status change is told to the citizen on the
- * channel they used (src/tickets/citizen-notice.ts).
+ * Every action is audited and announced on the consoles' live updates (the
+ * same sight rule decides who hears of it); a status change is told to the
+ * citizen on the channel they used (src/tickets/citizen-notice.ts).
  */
 import type { Logger } from 'pino';
 import type { DepartmentCorrections } from '../core/dispatch.js';
@@ -24,7 +25,8 @@ import {
 } from '../core/tickets.js';
 import type { Departments } from '../dispatch/departments.js';
 import { maskPersonalData } from '../privacy/mask.js';
-import type { CitizenNotice } from './citizen-notice.js';
+import type { TicketChanged } from '../staff/events.js';
+import type { CitizenNotice, NoticeDelivery } from './citizen-notice.js';
 import { departmentName } from './department-names.js';
 import { dispatchText } from './dispatcher.js';
 import { presentTicket } from './ticket-view.js';
@@ -35,12 +37,17 @@ export interface TicketDeskOptions {
   departments: Departments;
   corrections: () => DepartmentCorrections | null;
   notice: CitizenNotice;
+  /** The consoles' live updates (StaffEvents). */
+  events: { publish(e: TicketChanged): void };
   clock: () => Date;
   log: Logger;
 }
 
 /** Who a staff member may see: null = everything; else department ids, '' standing for 待分派. */
 type Scope = readonly string[] | null;
+
+/** The one sight rule, for reading, listing the outcome of a change, and live events alike. */
+const sees = (scope: Scope, department: string | null) => scope === null || scope.includes(department ?? '');
 
 const MAX_LIST = 500;
 const DAY = 86_400_000;
@@ -103,8 +110,29 @@ export class TicketDesk {
   private async visible(user: StaffUser, reference: string): Promise<Ticket> {
     const t = await this.o.tickets.find(reference);
     const scope = await this.scope(user);
-    if (!t || (scope !== null && !scope.includes(t.department ?? ''))) throw new AppError('NOT_FOUND', `No ticket ${reference}`);
+    if (!t || !sees(scope, t.department)) throw new AppError('NOT_FOUND', `No ticket ${reference}`);
     return t;
+  }
+
+  /**
+   * Whether a staff member's live stream carries a ticket event: when they
+   * can see the ticket where it is now, or could where it was (a ticket
+   * that left their list; one that entered another's).
+   */
+  async liveEvent(user: StaffUser, e: TicketChanged): Promise<TicketChanged | null> {
+    const scope = await this.scope(user);
+    return sees(scope, e.department) || (e.from !== undefined && sees(scope, e.from)) ? e : null;
+  }
+
+  private announce(user: StaffUser, reference: string, change: TicketChanged['change'], department: string | null, from?: string | null) {
+    this.o.events.publish({
+      type: 'ticket.changed',
+      ticket: reference,
+      change,
+      department,
+      ...(from === undefined ? {} : { from }),
+      by: { id: user.id, name: user.name },
+    });
   }
 
   async ticket(user: StaffUser, reference: string) {
@@ -147,6 +175,7 @@ export class TicketDesk {
       details: { from: t.department, to, reason },
       now,
     });
+    this.announce(user, reference, 'department', to, t.department);
     const correctionRecorded = to !== null && (await this.correct(t, to, user, now));
     const scope = await this.scope(user);
     const updated = (await this.o.tickets.find(reference)) as Ticket;
@@ -154,7 +183,7 @@ export class TicketDesk {
       ticket: presentTicket(updated, this.o.departments, now),
       correctionRecorded,
       // An agent who passed the ticket to another department no longer sees it.
-      visible: scope === null || scope.includes(to ?? ''),
+      visible: sees(scope, to),
     };
   }
 
@@ -189,16 +218,23 @@ export class TicketDesk {
       throw new AppError('CONFLICT', `Ticket ${reference} was changed meanwhile; reload it`);
     await this.o.staff.audit({ staffId: user.id, action: 'ticket_status', target: reference, details: { from: t.status, to }, now });
     const updated = (await this.o.tickets.find(reference)) as Ticket;
-    const delivery = await this.o.notice.statusChanged(updated, now);
+    let delivery: NoticeDelivery;
+    try {
+      delivery = await this.o.notice.statusChanged(updated, now);
+    } finally {
+      // After the notice, so a console that reloads the ticket finds the message in its history; the change stands even if the notice failed.
+      this.announce(user, reference, 'status', t.department);
+    }
     return { ...(await this.ticket(user, reference)), delivery, finished: FINISHED.has(to) };
   }
 
   async note(user: StaffUser, reference: string, text: string) {
     if (!text.trim()) throw new AppError('TEXT_REQUIRED');
-    await this.visible(user, reference);
+    const t = await this.visible(user, reference);
     const now = this.now();
     await this.o.tickets.addEvent({ reference, type: 'note', staffId: user.id, text, now });
     await this.o.staff.audit({ staffId: user.id, action: 'ticket_note', target: reference, now });
+    this.announce(user, reference, 'note', t.department);
     return this.ticket(user, reference);
   }
 

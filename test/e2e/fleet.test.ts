@@ -9,8 +9,9 @@ import { sha1Sorted } from '../../src/channels/wechat-oa/signature.js';
 import { parseWechatXml } from '../../src/channels/wechat-oa/xml.js';
 import { addStaffUser } from '../../src/staff/users.js';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/pg-storage.js';
+import { eventStream } from '../helpers/event-stream.js';
 import { FakeWechat } from '../helpers/fake-wechat.js';
-import { eventStream, type Instance, sharedModels, staffLogin, startInstance } from '../helpers/fleet.js';
+import { type Instance, sharedModels, staffLogin, startInstance } from '../helpers/fleet.js';
 import { INTEGRATOR } from '../helpers/integrator.js';
 import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 

@@ -4,8 +4,10 @@
  * 待分派 ticket, dispatches it by hand with a reason, takes it up and closes
  * it with a written result, which the citizen's web chat then receives. An
  * agent of one department sees only that department's tickets, and the
- * page cannot open another's. No script error and no CSP violation on the
- * way. The dispatch model is the keyword stand-in: this is about the page.
+ * page cannot open another's. A page left open shows a citizen's new
+ * complaint and a colleague's change without a reload (live updates). No
+ * script error and no CSP violation on the way. The dispatch model is the
+ * keyword stand-in: this is about the page.
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,7 @@ import { startApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, requireChromium } from '../helpers/browser.js';
 import { INTEGRATOR } from '../helpers/integrator.js';
 import { CollectedCorrections, KeywordDispatch } from '../helpers/keyword-dispatch.js';
+import { login } from '../helpers/staff.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 
@@ -153,6 +156,33 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
     await expect.poll(() => page.locator('#empty').textContent()).toContain(`无法打开工单 ${refs.oil}：No ticket ${refs.oil}`);
     expect(await page.locator('#ticket').isHidden()).toBe(true);
     expect(await page.locator('#t-description').textContent()).not.toContain('油烟');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+  it('shows a new complaint and a colleague’s change on a page left open, without a reload', { timeout: 45_000 }, async () => {
+    const { page, problems } = await openPage('li', 'maintainer-pass-2026');
+    await page.locator('#live-status[data-state="open"]').waitFor();
+    // Set once; a reload would lose it.
+    await page.evaluate(() => Object.assign(globalThis, { leftOpen: true }));
+    await page.click(`#list li[data-reference="${refs.oil}"]`);
+    await expect.poll(() => page.locator('#t-title').textContent()).toContain(refs.oil);
+    await page.fill('#department-reason', '正在核实地址');
+
+    const fresh = await complain('web-live', '我要投诉夜市摊贩油烟熏到楼上住户');
+    await page.locator(`#list li[data-reference="${fresh}"]`).waitFor({ timeout: 5000 });
+    expect(await page.locator(`#list li[data-reference="${fresh}"] .desc`).textContent()).toContain('夜市摊贩');
+
+    // A colleague takes up the ticket on screen: its detail follows, and what was being typed stays.
+    await addStaffUser(t.staff, { name: 'zhao', role: 'maintainer', password: 'maintainer-pass-2027' });
+    const zhao = await login(t.app, 'zhao', 'maintainer-pass-2027');
+    expect((await zhao.post(`/api/staff/tickets/${refs.oil}/status`, { status: 'in_progress' })).statusCode).toBe(200);
+    await expect.poll(() => page.locator('#t-status').textContent(), { timeout: 5000 }).toBe('办理中');
+    expect(await page.locator('#status').textContent()).toContain('zhao 刚刚更新了此工单');
+    expect(await page.locator('#history').textContent()).toContain('状态：已受理 → 办理中');
+    expect(await page.locator('#department-reason').inputValue()).toBe('正在核实地址');
+    expect(await page.locator(`#list li[data-reference="${refs.oil}"]`).textContent()).toContain('办理中');
+
+    expect(await page.evaluate(() => (globalThis as { leftOpen?: boolean }).leftOpen)).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
   });

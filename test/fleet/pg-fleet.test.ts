@@ -166,10 +166,42 @@ describePostgres('fleet coordination on PostgreSQL', () => {
     expect(seenA).toEqual([{ type: 'handoff.created', handoffId: 'h1' }]);
   });
 
+  it('brings ticket events across too, and drops messages it cannot read', async () => {
+    const onB = new StaffEvents(b.bus);
+    const seenB: StaffEvent[] = [];
+    onB.subscribe((e) => seenB.push(e));
+    await Promise.all([a.bus.whenListening(), b.bus.whenListening()]);
+    const moved: StaffEvent = {
+      type: 'ticket.changed',
+      ticket: 'T20261125-0001',
+      change: 'department',
+      department: 'housing',
+      from: null,
+      by: { id: 's1', name: 'li' },
+    };
+    new StaffEvents(a.bus).publish(moved);
+    // Another version's kinds and broken messages never reach a console.
+    for (const raw of [
+      'not json',
+      '{"type":"handoff.created"}',
+      '{"type":"handoff.renamed","handoffId":"h2"}',
+      '{"type":"ticket.changed","ticket":"T20261125-0002","change":"renamed","department":null}',
+      '{"type":"ticket.changed","ticket":"T20261125-0003","change":"note","department":7}',
+      '{"type":"ticket.changed","ticket":"T20261125-0004","change":"note","department":null,"by":"li"}',
+    ])
+      a.bus.publish('staff', raw);
+    new StaffEvents(a.bus).publish({ type: 'handoff.claimed', handoffId: 'h3' });
+    // NOTIFYs go out through a pool: their order is not kept, so the two readable ones may come either way.
+    await until(() => seenB.length === 2);
+    await sleep(100);
+    expect(seenB).toHaveLength(2);
+    expect(seenB).toEqual(expect.arrayContaining([moved, { type: 'handoff.claimed', handoffId: 'h3' }]));
+  });
+
   it('listens again by itself after its listening connection is killed', async () => {
     const events = new StaffEvents(b.bus);
     const seen: string[] = [];
-    events.subscribe((e) => seen.push(e.handoffId));
+    events.subscribe((e) => seen.push(e.type === 'ticket.changed' ? e.ticket : e.handoffId));
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     try {

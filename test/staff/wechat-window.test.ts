@@ -73,7 +73,7 @@ describe('the 48-hour customer-service window', () => {
     expect(held.message.delivery).toBe('held');
     expect(sends()).toEqual([]);
     const heard: string[] = [];
-    t.events.subscribe((e) => heard.push(`${e.type} ${e.handoffId}`));
+    t.events.subscribe((e) => heard.push(`${e.type} ${e.type === 'ticket.changed' ? e.ticket : e.handoffId}`));
     // A day later the citizen writes: the window is open again.
     now += 24 * 3600_000;
     await t.conversations.handle({ channel: 'wechat-oa', userId: 'o-window-4', text: '还在吗' });
