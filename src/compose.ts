@@ -220,7 +220,7 @@ export async function composeApp(o: {
         return messages;
       },
       analytics,
-      citizenCookieSecret: citizenCookieSecret(c.CITIZEN_COOKIE_SECRET, c.DATA_DIR),
+      citizenCookieSecret: await citizenCookieSecret(c.CITIZEN_COOKIE_SECRET, c.DATA_DIR, o.storage.sharedSecret),
       rates: fleet.rates,
       staff: {
         auth,

@@ -41,11 +41,18 @@ export interface Storage {
   readonly analytics: AnalyticsQuery;
   readonly privacy: PrivacyStore;
   /**
-   * Ticket work (issue 13): dispatch, lifecycle, history. SQLite has it;
-   * PostgreSQL does not yet (the pg-store mirror adds it), and without it
-   * the app runs with no ticket desk (tickets are filed as before).
+   * Ticket work (issue 13): dispatch, lifecycle, history. Both databases
+   * have it; a storage without it runs with no ticket desk (tickets are
+   * filed as before).
    */
   readonly tickets?: TicketStore;
+  /**
+   * A secret every instance on this database shares (the citizen cookie's
+   * signing key): the first instance to ask stores `generated`, later ones
+   * read that. Absent where one machine serves (SQLite): the secret stays
+   * a file in DATA_DIR there.
+   */
+  readonly sharedSecret?: (name: string, generated: string) => Promise<string>;
   describe(): StorageDescription;
   /** Pool figures where there is a pool (PostgreSQL); undefined on SQLite. */
   readonly poolStats?: () => PoolStats;

@@ -22,14 +22,24 @@ const ISSUED = /^web-[A-Za-z0-9_-]{22}$/;
 export const newCitizenId = () => `web-${randomBytes(16).toString('base64url')}`;
 
 /**
- * The secret that signs citizen cookies: CITIZEN_COOKIE_SECRET, or one
- * generated on first start and kept in DATA_DIR (mode 600), so cookies stay
- * valid across restarts and every instance sharing DATA_DIR agrees.
+ * The secret that signs citizen cookies: CITIZEN_COOKIE_SECRET; else, where
+ * several instances share a database (`shared`, PostgreSQL), the one stored
+ * there, so a citizen's cookie reads the same on every instance behind the
+ * site; else one generated on first start and kept in DATA_DIR (mode 600),
+ * so cookies stay valid across restarts. A key this machine already has in
+ * DATA_DIR (a deployment that grew from SQLite) is the one offered to the
+ * database, so its citizens keep their chats.
  */
-export function citizenCookieSecret(configured: string | undefined, dataDir: string): string {
+export async function citizenCookieSecret(
+  configured: string | undefined,
+  dataDir: string,
+  shared?: (name: string, generated: string) => Promise<string>,
+): Promise<string> {
   if (configured) return configured;
   const file = path.join(dataDir, 'citizen-cookie.secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+  if (shared) return shared('citizen-cookie', kept ?? randomBytes(32).toString('base64url'));
+  if (kept) return kept;
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   try {
