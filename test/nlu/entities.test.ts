@@ -57,6 +57,11 @@ describe('dates and periods (Microsoft Recognizers, Shanghai time)', () => {
       '幸福路100号',
       '能不能快一点',
       '离家近一点的养老院',
+      '希望流程能再简化一点',
+      '我一时回答不上来',
+      '杭州西湖一日游',
+      '上海这周天气如何',
+      '生了二胎之后天天焦虑',
       '星期几能办',
       '中午好',
       '月底之前',
@@ -68,12 +73,14 @@ describe('dates and periods (Microsoft Recognizers, Shanghai time)', () => {
     }
   });
 
-  it('still runs it on the forms that are dates: 本月3号, 下个月3号, 十五号, 明晚一点, 十一点', () => {
+  it('still runs it on the forms that are dates: 本月3号, 下个月3号, 十五号, 明晚一点, 十一点, 下午一点, 3月一日', () => {
     expect(of('本月3号', 'date')[0]).toMatchObject({ value: '2027-11-03' });
     expect(of('下个月3号', 'date')[0]).toMatchObject({ value: '2026-12-03' });
     expect(of('十五号来', 'date')[0]).toMatchObject({ value: '2026-12-15' });
     expect(of('明晚一点', 'time')[0]).toMatchObject({ value: '13:00' });
     expect(of('十一点到', 'time')[0]).toMatchObject({ value: '11:00' });
+    expect(of('下午一点来', 'time')[0]).toMatchObject({ value: '13:00' });
+    expect(of('3月一日来', 'date')[0]).toMatchObject({ value: '2027-03-01' });
   });
 
   it('reports where in the text the date was found', () => {
