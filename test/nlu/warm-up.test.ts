@@ -5,6 +5,7 @@
  * classifier — otherwise the first real message pays for compiling them.
  */
 import { describe, expect, it } from 'vitest';
+import { dateRecognizerCalls } from '../../src/nlu/entities/dates.js';
 import { WARM_UP_TEXTS, warmUp } from '../../src/nlu/warm-up.js';
 import { shippedModel } from '../helpers/app.js';
 
@@ -24,6 +25,12 @@ describe('warming a model before it serves', () => {
     expect(parses.some((p) => /^[a-z ]+$/.test(p.text) && p.normalised !== p.text)).toBe(true);
     const intents = new Set(parses.map((p) => p.intent));
     for (const intent of ['greeting', 'housing_fund_withdraw', 'appointment', 'garbage_sorting']) expect(intents).toContain(intent);
+  });
+
+  it('still runs the date recognizer itself, not only the fast path for common dates', () => {
+    const before = dateRecognizerCalls();
+    warmUp(model, new Date('2027-03-10T10:00:00+08:00')); // another day: none of its windows cached
+    expect(dateRecognizerCalls() - before).toBeGreaterThanOrEqual(10);
   });
 
   it('parses each text twice and says how long it took', () => {
