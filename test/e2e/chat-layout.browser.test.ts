@@ -58,9 +58,11 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('web chat layout on a 39
       const before = await page.locator('.msg.bot').count();
       await page.fill('#text', text);
       await page.click('#send');
-      await page.waitForFunction(`document.querySelectorAll('.msg.bot').length > ${before}`, undefined, { timeout: 15_000 });
+      // Polled from the test, not with page.waitForFunction: that compiles its predicate in the
+      // page, which the chat page's CSP (no 'unsafe-eval') refuses whenever it has to wait.
+      await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 15_000 }).toBeGreaterThan(before);
     }
-    await page.waitForFunction("/T20261125-0001/.test(document.querySelector('#log').textContent)");
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 15_000 }).toMatch(/T20261125-0001/);
     if (process.env.CHAT_SCREENSHOT) await page.screenshot({ path: process.env.CHAT_SCREENSHOT });
     const refs = (await page.evaluate(
       "[...document.querySelectorAll('.msg .ref')].map((el) => ({ text: el.textContent, lines: el.getClientRects().length }))",
