@@ -112,7 +112,8 @@ export const configSchema = z.object({
   /**
    * Staff take emergencies around the clock: an emergency outside office
    * hours is handed to the desk at once. Off: it is filed as an urgent ticket
-   * for the first staff on duty, and the citizen is pointed to 110/119/120.
+   * (priority urgent: first in the staff's ticket list) for the first staff
+   * on duty, and the citizen is pointed to 110/119/120.
    */
   EMERGENCY_DESK_24H: z
     .enum(['true', 'false'])

@@ -226,7 +226,7 @@ function ticketWork(a: ServiceAnalytics): string {
     ? `<table data-testid="tickets-by-department"><thead><tr><th>承办部门</th><th class="num">受理</th><th class="num">未办结</th><th class="num">已办结</th><th class="num">退回</th><th class="num">超期</th><th class="num">办结用时 中位数</th><th class="num">90% 在此之内</th></tr></thead><tbody>
 ${rows}</tbody></table>`
     : '<p class="note">本时段没有工单。</p>';
-  const dispatch = `<p class="note" data-testid="ticket-dispatch">派单：模型派单并保持 ${fmt(d.automatic)} 件（${pct(d.automaticShare)}），人工改派模型结果 ${fmt(d.corrected)} 件（${pct(d.correctedShare)}），待分派后人工派单 ${fmt(d.manual)} 件，仍待分派 ${fmt(d.unassigned)} 件。超期未办结 ${fmt(w.overdue)} 件。</p>`;
+  const dispatch = `<p class="note" data-testid="ticket-dispatch">派单：模型派单并保持 ${fmt(d.automatic)} 件（${pct(d.automaticShare)}），人工改派模型结果 ${fmt(d.corrected)} 件（${pct(d.correctedShare)}），待分派后人工派单 ${fmt(d.manual)} 件，仍待分派 ${fmt(d.unassigned)} 件。超期未办结 ${fmt(w.overdue)} 件，紧急未办结 ${fmt(w.urgentOpen)} 件。</p>`;
   return panel('tickets', `工单办理（${fmt(w.filed)} 件）`, table + dispatch);
 }
 
@@ -289,7 +289,7 @@ function definitions(a: ServiceAnalytics): string {
     ['满意率', '好差评中“满意”和“非常满意”所占比例，按评价日期统计。'],
     [
       '工单办理',
-      '本时段受理的工单按当前承办部门统计；办结用时为受理到“已办结”，取中位数与 90% 分位；超期为截至报告生成时仍未办结且已过办理时限（按工作日计）。模型派单并保持：派单模型给出的部门未被改动；人工改派：坐席改动了模型给出的部门；模型占比 = 保持 ÷（保持 + 改派）。',
+      '本时段受理的工单按当前承办部门统计；办结用时为受理到“已办结”，取中位数与 90% 分位；超期为截至报告生成时仍未办结且已过办理时限（按工作日计）；紧急为非工作时间登记的紧急求助工单。模型派单并保持：派单模型给出的部门未被改动；人工改派：坐席改动了模型给出的部门；模型占比 = 保持 ÷（保持 + 改派）。',
     ],
     ['时间与隐私', '日期和时段均为北京时间；问题文本中的身份证号、电话、银行卡、门牌号等已脱敏。'],
   ];

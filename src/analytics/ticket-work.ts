@@ -1,7 +1,8 @@
 /**
  * Ticket work in the report (issue 13): tickets filed in the range by the
  * department handling them now, how long each department took to a result
- * (median and 90th percentile, filing → 已办结), what is overdue, and how
+ * (median and 90th percentile, filing → 已办结), what is overdue, how many
+ * urgent ones (emergencies filed out of office hours) are still open, and how
  * departments were decided — by the dispatch model and kept, corrected by
  * staff, dispatched by hand from 待分派, or still waiting there. Pure.
  */
@@ -27,6 +28,8 @@ export interface DepartmentTickets {
 export interface TicketWork {
   filed: number;
   overdue: number;
+  /** Urgent and not yet resolved or returned at report time. */
+  urgentOpen: number;
   departments: DepartmentTickets[];
   dispatch: {
     /** The model's department, kept. */
@@ -72,6 +75,7 @@ export function summariseTicketWork(facts: readonly TicketFact[], now: number, n
   return {
     filed: facts.length,
     overdue: departments.reduce((n, d) => n + d.overdue, 0),
+    urgentOpen: facts.filter((t) => t.priority === 'urgent' && !FINISHED.has(t.status)).length,
     departments,
     dispatch: {
       automatic,

@@ -50,6 +50,7 @@ export interface TicketFact {
   /** What the dispatch model said at filing (null: below its threshold, failed, or not yet run). */
   predictedDepartment: string | null;
   dispatchState: 'pending' | 'done' | 'failed';
+  priority: 'urgent' | 'high' | 'normal';
   createdAt: number;
   resolvedAt: number | null;
   dueAt: number | null;

@@ -78,12 +78,22 @@ export const initialState = (): ConversationState => ({
   lastReference: null,
 });
 
-export type Priority = 'urgent' | 'high' | 'normal';
+/** How soon a person must look: the handoff queue and the ticket list put urgent first, then high, then normal. */
+export const PRIORITIES = ['urgent', 'high', 'normal'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export type Action =
   | { type: 'create_appointment'; service: string; district: string; date: string; period: 'am' | 'pm' }
   | { type: 'cancel_appointment'; reference: string }
-  | { type: 'create_ticket'; kind: TicketKind; description: string; location: string | null; phone: string | null }
+  | {
+      type: 'create_ticket';
+      kind: TicketKind;
+      description: string;
+      location: string | null;
+      phone: string | null;
+      /** Where the ticket stands in the staff's list; normal when not said. */
+      priority?: Priority;
+    }
   | { type: 'lookup_reference'; reference: string }
   /** A ticket filed in another session: the last 4 digits of the phone given on it prove it is the citizen's. */
   | { type: 'verify_reference'; reference: string; phoneTail: string }

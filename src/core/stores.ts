@@ -2,7 +2,7 @@
  * Storage ports. Async so that a PostgreSQL implementation can replace the
  * SQLite one without touching the core; the SQLite adapter resolves at once.
  */
-import type { Action, ActionResult, Channel, Conversation, ConversationState, TicketKind } from './conversation.js';
+import type { Action, ActionResult, Channel, Conversation, ConversationState, Priority, TicketKind } from './conversation.js';
 
 export interface MessageLog {
   direction: 'in' | 'out';
@@ -92,6 +92,7 @@ export interface TicketRecord {
   location: string | null;
   phone: string | null;
   status: 'open' | 'in_progress' | 'resolved' | 'closed';
+  priority: Priority;
   createdAt: number;
 }
 

@@ -3,7 +3,7 @@
  * stands, and its history. The store port is async, like the others, so a
  * PostgreSQL repository can replace the SQLite one.
  */
-import type { Channel, TicketKind } from './conversation.js';
+import type { Channel, Priority, TicketKind } from './conversation.js';
 import type { DepartmentPrediction, DepartmentScore } from './dispatch.js';
 
 /**
@@ -45,6 +45,8 @@ export interface Ticket {
   location: string | null;
   phone: string | null;
   status: TicketStatus;
+  /** urgent: an emergency filed when nobody was on duty; the list shows it first. */
+  priority: Priority;
   /** Who handles it now; null: the 待分派 queue. */
   department: string | null;
   /** Who set the department: the dispatch model, or staff. */
@@ -83,6 +85,7 @@ export interface TicketFilter {
   statuses?: readonly TicketStatus[];
   kinds?: readonly TicketKind[];
   channels?: readonly Channel[];
+  priorities?: readonly Priority[];
   /** Filed at or after / before (epoch ms). */
   createdFrom?: number;
   createdBefore?: number;
@@ -96,10 +99,13 @@ export interface TicketCounts {
   open: Array<{ department: string; status: TicketStatus; count: number }>;
   /** Unfinished tickets past their due date, by department. */
   overdue: Array<{ department: string; count: number }>;
+  /** Unfinished urgent tickets, by department. */
+  urgent: Array<{ department: string; count: number }>;
 }
 
 export interface TicketStore {
   find(reference: string): Promise<Ticket | null>;
+  /** Urgent first, then high, then normal; within each, newest first. */
   list(filter: TicketFilter): Promise<Ticket[]>;
   /** Tickets the dispatch model has not looked at, oldest first. */
   undispatched(limit: number): Promise<Ticket[]>;

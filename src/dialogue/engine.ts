@@ -316,7 +316,8 @@ export class DialogueEngine {
    * whose kitchen is on fire to type a phone number and wait for morning.
    * The emergency numbers (already said first) are the help; the citizen is
    * told plainly that nobody is online, and an urgent ticket is filed for
-   * the first staff on duty without asking for anything more.
+   * the first staff on duty without asking for anything more: its priority,
+   * not only its text, puts it at the top of the staff's ticket list.
    */
   private urgentAfterHours(
     state: ConversationState,
@@ -337,6 +338,7 @@ export class DialogueEngine {
           description: `【紧急·非工作时间·${reasonLabel(reason)}】${summary}`,
           location: null,
           phone,
+          priority: 'urgent',
         },
       ],
       after: [
@@ -423,6 +425,8 @@ export class DialogueEngine {
           description: `【回电·${reasonLabel(s.reason ?? '')}${s.priority === 'urgent' ? '·紧急' : ''}】${s.summary}`,
           location: null,
           phone,
+          // The callback keeps the place the handoff would have had in the queue (anger: high).
+          priority: s.priority === 'urgent' || s.priority === 'high' ? s.priority : 'normal',
         },
       ],
       after: [{ kind: 'done', template: this.msg('callback_done'), vars: { next: s.next as string, phone } }],

@@ -5,7 +5,7 @@
  * member may see is decided by the ticket desk (src/tickets/ticket-desk.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Channel, TicketKind } from '../core/conversation.js';
+import { type Channel, PRIORITIES, type Priority, type TicketKind } from '../core/conversation.js';
 import { AppError } from '../core/errors.js';
 import { TICKET_KINDS, TICKET_STATUSES, type TicketStatus } from '../core/tickets.js';
 import type { StaffAuth } from '../staff/auth.js';
@@ -36,6 +36,7 @@ const listQuery = {
     status: list,
     kind: list,
     channel: list,
+    priority: list,
     overdue: { type: 'boolean' },
     /** Filed at least / at most this many days ago. */
     minAgeDays: { type: 'number', minimum: 0, maximum: 3650 },
@@ -71,6 +72,7 @@ export function ticketRoutes(o: TicketRouteOptions) {
         status?: string;
         kind?: string;
         channel?: string;
+        priority?: string;
         overdue?: boolean;
         minAgeDays?: number;
         maxAgeDays?: number;
@@ -83,6 +85,7 @@ export function ticketRoutes(o: TicketRouteOptions) {
         statuses: csv<TicketStatus>(q.status, TICKET_STATUSES, 'status'),
         kinds: csv<TicketKind>(q.kind, TICKET_KINDS, 'kind'),
         channels: csv<Channel>(q.channel, CHANNELS, 'channel'),
+        priorities: csv<Priority>(q.priority, PRIORITIES, 'priority'),
         overdue: q.overdue,
         minAgeDays: q.minAgeDays,
         maxAgeDays: q.maxAgeDays,

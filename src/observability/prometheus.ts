@@ -85,7 +85,7 @@ export class PrometheusTelemetry implements Telemetry {
     return (seconds) => h.observe(seconds);
   }
 
-  /** Open tickets by department and status, and overdue ones by department, read at scrape time. */
+  /** Open tickets by department and status, and overdue and urgent ones by department, read at scrape time. */
   tickets(read: () => Promise<TicketCounts>): void {
     new Gauge({
       name: 'wenzheng_tickets_open',
@@ -105,6 +105,16 @@ export class PrometheusTelemetry implements Telemetry {
       async collect() {
         this.reset();
         for (const r of (await read()).overdue) this.set({ department: r.department || 'unassigned' }, r.count);
+      },
+    });
+    new Gauge({
+      name: 'wenzheng_tickets_urgent',
+      help: 'Unfinished urgent tickets (emergencies filed when nobody was on duty), by department',
+      labelNames: ['department'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of (await read()).urgent) this.set({ department: r.department || 'unassigned' }, r.count);
       },
     });
   }

@@ -97,6 +97,7 @@ export function ticketFromRow(r: Row): TicketRecord {
     location: r.location,
     phone: r.phone,
     status: r.status,
+    priority: r.priority,
     createdAt: r.created_at,
   };
 }
@@ -117,6 +118,7 @@ export function deskTicketFromRow(r: Row): Ticket {
     location: r.location,
     phone: r.phone,
     status: r.status as TicketStatus,
+    priority: r.priority,
     department: r.department,
     departmentBy: r.department_by,
     dispatchState: r.dispatch_state,
@@ -202,6 +204,7 @@ export function ticketFact(r: Row): TicketFact {
     departmentBy: r.department_by,
     predictedDepartment: r.predicted_department,
     dispatchState: r.dispatch_state,
+    priority: r.priority,
     createdAt: r.created_at,
     resolvedAt: r.resolved_at,
     dueAt: r.due_at,

@@ -73,7 +73,7 @@ export class TicketDesk {
    */
   async list(
     user: StaffUser,
-    f: Pick<TicketFilter, 'statuses' | 'kinds' | 'channels'> & {
+    f: Pick<TicketFilter, 'statuses' | 'kinds' | 'channels' | 'priorities'> & {
       departments?: readonly string[];
       overdue?: boolean;
       minAgeDays?: number;
@@ -93,6 +93,7 @@ export class TicketDesk {
             statuses: f.statuses,
             kinds: f.kinds,
             channels: f.channels,
+            priorities: f.priorities,
             departments: departments ?? undefined,
             overdueAt: f.overdue ? now : undefined,
             createdBefore: f.minAgeDays === undefined ? undefined : now - f.minAgeDays * DAY,

@@ -1,4 +1,5 @@
 /** How a ticket is shown to staff (docs/staff-api.md, TicketView). */
+import type { Priority } from '../core/conversation.js';
 import { FINISHED, NEXT_STATUSES, TICKET_STATUS_LABELS, type Ticket } from '../core/tickets.js';
 import type { Departments } from '../dispatch/departments.js';
 import { departmentName } from './department-names.js';
@@ -9,6 +10,9 @@ export const TICKET_KIND_LABELS: Record<string, string> = {
   callback: '回电',
   follow_up: '差评回访',
 };
+
+/** As the handoff console names them. */
+export const PRIORITY_LABELS: Record<Priority, string> = { urgent: '紧急', high: '较高', normal: '普通' };
 
 const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}…` : `${userId.slice(0, 3)}…${userId.slice(-3)}`);
 
@@ -25,6 +29,8 @@ export function presentTicket(t: Ticket, departments: Departments, now: number) 
     description: t.description,
     status: t.status,
     statusLabel: TICKET_STATUS_LABELS[t.status],
+    priority: t.priority,
+    priorityLabel: PRIORITY_LABELS[t.priority],
     next: NEXT_STATUSES[t.status],
     department: dept(t.department),
     departmentBy: t.departmentBy,

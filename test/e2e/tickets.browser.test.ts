@@ -2,7 +2,8 @@
  * The ticket page in a real browser (Debian's chromium via playwright-core)
  * against the real app over HTTP: a maintainer filters the list, opens a
  * 待分派 ticket, dispatches it by hand with a reason, takes it up and closes
- * it with a written result, which the citizen's web chat then receives. An
+ * it with a written result, which the citizen's web chat then receives; an
+ * emergency written at night heads the list with a 紧急 mark. An
  * agent of one department sees only that department's tickets, and the
  * page cannot open another's. A page left open shows a citizen's new
  * complaint and a colleague's change without a reload (live updates). No
@@ -29,6 +30,8 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
   let browser: Browser | undefined;
   const corrections = new CollectedCorrections();
   const refs: Record<string, string> = {};
+  /** Set while a citizen writes "at night"; otherwise the app runs on real time. */
+  let night: number | null = null;
 
   const post = async (url: string, body: object) => {
     const res = await fetch(`${base}${url}`, {
@@ -49,8 +52,11 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
     requireChromium("the ticket page's browser test");
     // Real time: the browser expires the session cookie by its own clock.
     t = await startApp({
-      clock: () => new Date(),
-      dispatch: { classifier: () => new KeywordDispatch({ 油烟: 'urban_management', 物业: 'housing' }), corrections: () => corrections },
+      clock: () => new Date(night ?? Date.now()),
+      dispatch: {
+        classifier: () => new KeywordDispatch({ 油烟: 'urban_management', 物业: 'housing', 着火: 'public_security' }),
+        corrections: () => corrections,
+      },
     });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
@@ -60,9 +66,14 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
     refs.oil = await complain('web-oil', '我要投诉楼下饭店油烟太大了');
     refs.housing = await complain('web-housing', '我要投诉小区物业不作为，楼道灯坏了');
     refs.vague = await complain('web-vague', '我要投诉居委会不给开证明');
+    // Out of office hours with nobody on duty an emergency becomes an urgent ticket.
+    night = Date.parse('2026-11-25T23:30:00+08:00');
+    const fire = await post('/api/v1/messages', { userId: 'web-fire', text: '救命，家里厨房着火了' });
+    night = null;
+    refs.fire = fire.events.find((e) => e.type === 'ticket.created')?.id as string;
     await vi.waitFor(async () => {
       const all = await t.tickets.list({ id: 'x', name: 'x', role: 'admin' }, {});
-      expect(all.tickets.filter((x) => x.dispatch.state === 'done')).toHaveLength(3);
+      expect(all.tickets.filter((x) => x.dispatch.state === 'done')).toHaveLength(4);
     });
     browser = await launchChromium();
   });
@@ -95,7 +106,21 @@ describe.skipIf(process.env.SKIP_BROWSER_TESTS === '1')('ticket page in chromium
   it('filters, opens a ticket, changes its department with a reason and closes it with a result', { timeout: 60_000 }, async () => {
     const { page, problems } = await openPage('li', 'maintainer-pass-2026');
     const listed = () => page.locator('#list li[data-reference]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-reference')));
-    expect((await listed()).sort()).toEqual([refs.oil, refs.housing, refs.vague].sort());
+    expect((await listed()).sort()).toEqual([refs.oil, refs.housing, refs.vague, refs.fire].sort());
+    // Filed at night, before the others, yet first: urgent, and marked so.
+    expect((await listed())[0]).toBe(refs.fire);
+    const fireItem = page.locator(`#list li[data-reference="${refs.fire}"]`);
+    expect(await fireItem.getAttribute('class')).toContain('urgent');
+    expect(await fireItem.locator('.tag.urgent').textContent()).toBe('紧急');
+    expect(await page.locator(`#list li[data-reference="${refs.oil}"] .tag.urgent`).count()).toBe(0);
+    expect(await page.locator('#summary').textContent()).toContain('紧急 1 件');
+    await page.selectOption('#f-priority', 'urgent');
+    await expect.poll(listed).toEqual([refs.fire]);
+    await page.click(`#list li[data-reference="${refs.fire}"]`);
+    await expect.poll(() => page.locator('#t-title').textContent()).toContain(refs.fire);
+    expect(await page.locator('#t-priority').textContent()).toBe('紧急');
+    expect(await page.locator('#t-priority').getAttribute('class')).toBe('tag urgent');
+    await page.selectOption('#f-priority', '');
 
     await page.selectOption('#f-department', 'housing');
     await expect.poll(listed).toEqual([refs.housing]);

@@ -48,7 +48,9 @@ describePostgres('the web citizen’s cookie across instances on PostgreSQL', ()
     expect(onB.cookies.find((c) => c.name === 'wz_citizen')).toBeUndefined();
     const id = cookie.slice(0, cookie.lastIndexOf('.'));
     const conversation = await b.store.find('web', id);
-    expect((await b.staff.messages(conversation?.id ?? '')).map((m) => m.text)).toEqual(expect.arrayContaining(['公积金怎么提取', '要多久']));
+    expect((await b.staff.messages(conversation?.id ?? '')).map((m) => m.text)).toEqual(
+      expect.arrayContaining(['公积金怎么提取', '要多久']),
+    );
   });
 
   it('keeps the key a deployment grown from SQLite already had, so its citizens keep their chats', async () => {

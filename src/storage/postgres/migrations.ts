@@ -251,4 +251,9 @@ export const PG_MIGRATIONS: readonly string[] = [
     created_at BIGINT NOT NULL
   );
   `,
+  `
+  -- As SQLite's migration 10: a ticket's priority (urgent: an emergency filed
+  -- when nobody was on duty); tickets filed before this are 'normal'.
+  ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal'));
+  `,
 ];

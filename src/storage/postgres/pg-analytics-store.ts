@@ -43,7 +43,7 @@ const Q = {
   tickets: sql('an_tickets', 'SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= $1 AND created_at < $2 GROUP BY kind'),
   ticketWork: sql(
     'an_ticket_work',
-    `SELECT kind, status, department, department_by, predicted_department, dispatch_state, created_at, resolved_at, due_at
+    `SELECT kind, status, department, department_by, predicted_department, dispatch_state, priority, created_at, resolved_at, due_at
      FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, reference`,
   ),
   appointments: sql(

@@ -64,8 +64,8 @@ const Q = {
   ),
   insertTicket: sql(
     'ticket_insert',
-    `INSERT INTO tickets (reference, conversation_id, kind, channel, user_id, description, location, phone, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9)`,
+    `INSERT INTO tickets (reference, conversation_id, kind, channel, user_id, description, location, phone, priority, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $10)`,
   ),
   findTicket: sql('ticket_find', 'SELECT * FROM tickets WHERE reference = $1'),
   /**
@@ -237,6 +237,7 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
           description: action.description,
           location: action.location,
           phone: action.phone,
+          priority: action.priority ?? 'normal',
         });
         return { type: 'ticket_created', reference, kind: action.kind };
       }
@@ -307,6 +308,7 @@ export class PgConversationStore implements ConversationStore, RecordsQuery, Tok
             description: followUpDescription(action.level, action.comment, h?.summary),
             location: null,
             phone: null,
+            priority: 'normal',
           });
           await tx.run(Q.setRatingFollowUp, [followUpReference, action.handoffId]);
         }
@@ -350,7 +352,7 @@ async function insertTicket(
   tx: Queryable,
   c: Conversation,
   now: number,
-  t: { reference: string; kind: string; description: string; location: string | null; phone: string | null },
+  t: { reference: string; kind: string; description: string; location: string | null; phone: string | null; priority: Priority },
 ): Promise<void> {
   const orNull = (s: string | null) => (s === null ? null : text(s));
   await tx.run(Q.insertTicket, [
@@ -362,6 +364,7 @@ async function insertTicket(
     text(t.description),
     orNull(t.location),
     orNull(t.phone),
+    t.priority,
     now,
   ]);
 }

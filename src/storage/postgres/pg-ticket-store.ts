@@ -8,6 +8,7 @@
  */
 import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../../core/tickets.js';
 import { deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
+import { PRIORITY_ORDER } from '../turn-rules.js';
 import { type PgDatabase, type Queryable, sql, text } from './pg-database.js';
 
 const UNFINISHED = "status IN ('open', 'in_progress')";
@@ -22,10 +23,10 @@ const Q = {
   list: sql(
     'tk_list',
     `SELECT * FROM tickets WHERE ${inList("COALESCE(department, '')", 1)} AND ${inList('status', 2)}
-       AND ${inList('kind', 3)} AND ${inList('channel', 4)}
+       AND ${inList('kind', 3)} AND ${inList('channel', 4)} AND ${inList('priority', 9)}
        AND ($5::bigint IS NULL OR created_at >= $5) AND ($6::bigint IS NULL OR created_at < $6)
        AND ($7::bigint IS NULL OR (due_at < $7 AND ${UNFINISHED}))
-     ORDER BY created_at DESC, reference ${C} DESC LIMIT $8`,
+     ORDER BY ${PRIORITY_ORDER}, created_at DESC, reference ${C} DESC LIMIT $8`,
   ),
   undispatched: sql('tk_undispatched', "SELECT * FROM tickets WHERE dispatch_state = 'pending' ORDER BY created_at LIMIT $1"),
   dispatch: sql(
@@ -75,6 +76,11 @@ const Q = {
     `SELECT COALESCE(department, '') AS department, COUNT(*) AS count FROM tickets WHERE ${UNFINISHED} AND due_at < $1
      GROUP BY 1 ORDER BY COALESCE(department, '') ${C}`,
   ),
+  urgentCounts: sql(
+    'tk_urgent_counts',
+    `SELECT COALESCE(department, '') AS department, COUNT(*) AS count FROM tickets WHERE ${UNFINISHED} AND priority = 'urgent'
+     GROUP BY 1 ORDER BY COALESCE(department, '') ${C}`,
+  ),
   staffDepartments: sql('tk_staff_departments', `SELECT department FROM staff_departments WHERE staff_id = $1 ORDER BY department ${C}`),
   clearStaffDepartments: sql('tk_clear_staff_departments', 'DELETE FROM staff_departments WHERE staff_id = $1'),
   addStaffDepartments: sql(
@@ -116,6 +122,7 @@ export class PgTicketStore implements TicketStore {
       f.createdBefore ?? null,
       f.overdueAt ?? null,
       f.limit,
+      list(f.priorities),
     ]);
     return rows.rows.map(deskTicketFromRow);
   }
@@ -205,6 +212,7 @@ export class PgTicketStore implements TicketStore {
     return {
       open: (await this.db.run(Q.openCounts)).rows as TicketCounts['open'],
       overdue: (await this.db.run(Q.overdueCounts, [now])).rows as TicketCounts['overdue'],
+      urgent: (await this.db.run(Q.urgentCounts)).rows as TicketCounts['urgent'],
     };
   }
 

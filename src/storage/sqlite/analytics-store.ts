@@ -41,7 +41,7 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
       ),
       tickets: p('SELECT kind, COUNT(*) AS count FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs GROUP BY kind'),
       ticketWork: p(
-        `SELECT kind, status, department, department_by, predicted_department, dispatch_state, created_at, resolved_at, due_at
+        `SELECT kind, status, department, department_by, predicted_department, dispatch_state, priority, created_at, resolved_at, due_at
          FROM tickets WHERE created_at >= @fromMs AND created_at < @toMs ORDER BY created_at, reference`,
       ),
       appointments: p(

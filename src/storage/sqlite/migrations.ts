@@ -323,4 +323,12 @@ export const MIGRATIONS: readonly string[] = [
     window_start INTEGER NOT NULL
   );
   `,
+  `
+  -- A ticket's priority, as a handoff has one: an emergency filed when
+  -- nobody was on duty is 'urgent', so the first staff member on duty finds
+  -- it at the top of the ticket list rather than among the callbacks.
+  -- Tickets filed before this were all alike: 'normal'. A CHECK and a
+  -- constant default are allowed in ADD COLUMN, so no rebuild is needed.
+  ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal'));
+  `,
 ];

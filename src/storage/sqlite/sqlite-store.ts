@@ -102,8 +102,8 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
         "UPDATE appointments SET status = 'cancelled', updated_at = ? WHERE reference = ? AND status = 'booked'",
       ),
       insertTicket: db.prepare(
-        `INSERT INTO tickets (reference, conversation_id, kind, channel, user_id, description, location, phone, status, created_at, updated_at)
-         VALUES (@reference, @conversationId, @kind, @channel, @userId, @description, @location, @phone, 'open', @now, @now)`,
+        `INSERT INTO tickets (reference, conversation_id, kind, channel, user_id, description, location, phone, priority, status, created_at, updated_at)
+         VALUES (@reference, @conversationId, @kind, @channel, @userId, @description, @location, @phone, @priority, 'open', @now, @now)`,
       ),
       findTicket: db.prepare('SELECT * FROM tickets WHERE reference = ?'),
       findProof: db.prepare('SELECT failures, window_start FROM ticket_proofs WHERE reference = ?'),
@@ -304,6 +304,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
           description: action.description,
           location: action.location,
           phone: action.phone,
+          priority: action.priority ?? 'normal',
         });
         return { type: 'ticket_created', reference, kind: action.kind };
       }
@@ -365,6 +366,7 @@ export class SqliteStore implements ConversationStore, RecordsQuery, TokenCache 
             description: followUpDescription(action.level, action.comment, h?.summary),
             location: null,
             phone: null,
+            priority: 'normal',
           });
           this.s.setRatingFollowUp.run(followUpReference, action.handoffId);
         }

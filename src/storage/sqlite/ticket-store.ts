@@ -1,11 +1,13 @@
 /**
  * SQLite implementation of the ticket port: dispatch, the lifecycle, the
- * history and the counts for /metrics. Statements are prepared once; the
+ * history and the counts for /metrics. The list puts urgent tickets first
+ * (the handoff queue's order, turn-rules.ts), then newest first. Statements are prepared once; the
  * list's optional filters are bound as JSON arrays (json_each) so one
  * statement serves every combination.
  */
 import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../../core/tickets.js';
 import { deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
+import { PRIORITY_ORDER } from '../turn-rules.js';
 import type { Db } from './sqlite.js';
 
 const UNFINISHED = "status IN ('open', 'in_progress')";
@@ -21,10 +23,10 @@ export class SqliteTicketStore implements TicketStore {
       find: p('SELECT * FROM tickets WHERE reference = ?'),
       list: p(
         `SELECT * FROM tickets WHERE ${inList("COALESCE(department, '')", 'departments')} AND ${inList('status', 'statuses')}
-           AND ${inList('kind', 'kinds')} AND ${inList('channel', 'channels')}
+           AND ${inList('kind', 'kinds')} AND ${inList('channel', 'channels')} AND ${inList('priority', 'priorities')}
            AND (@createdFrom IS NULL OR created_at >= @createdFrom) AND (@createdBefore IS NULL OR created_at < @createdBefore)
            AND (@overdueAt IS NULL OR (due_at < @overdueAt AND ${UNFINISHED}))
-         ORDER BY created_at DESC, reference DESC LIMIT @limit`,
+         ORDER BY ${PRIORITY_ORDER}, created_at DESC, reference DESC LIMIT @limit`,
       ),
       undispatched: p("SELECT * FROM tickets WHERE dispatch_state = 'pending' ORDER BY created_at LIMIT ?"),
       dispatch: p(
@@ -66,6 +68,10 @@ export class SqliteTicketStore implements TicketStore {
         `SELECT COALESCE(department, '') AS department, COUNT(*) AS count FROM tickets WHERE ${UNFINISHED} AND due_at < ?
          GROUP BY 1 ORDER BY 1`,
       ),
+      urgentCounts: p(
+        `SELECT COALESCE(department, '') AS department, COUNT(*) AS count FROM tickets WHERE ${UNFINISHED} AND priority = 'urgent'
+         GROUP BY 1 ORDER BY 1`,
+      ),
       staffDepartments: p('SELECT department FROM staff_departments WHERE staff_id = ? ORDER BY department'),
       clearStaffDepartments: p('DELETE FROM staff_departments WHERE staff_id = ?'),
       addStaffDepartment: p('INSERT INTO staff_departments (staff_id, department) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -83,6 +89,7 @@ export class SqliteTicketStore implements TicketStore {
       statuses: json(f.statuses),
       kinds: json(f.kinds),
       channels: json(f.channels),
+      priorities: json(f.priorities),
       createdFrom: f.createdFrom ?? null,
       createdBefore: f.createdBefore ?? null,
       overdueAt: f.overdueAt ?? null,
@@ -182,6 +189,7 @@ export class SqliteTicketStore implements TicketStore {
     return {
       open: this.s.openCounts.all() as TicketCounts['open'],
       overdue: this.s.overdueCounts.all(now) as TicketCounts['overdue'],
+      urgent: this.s.urgentCounts.all() as TicketCounts['urgent'],
     };
   }
 

@@ -6,7 +6,7 @@
  * a storage without one skips it.
  */
 import { expect, it, type TestContext } from 'vitest';
-import { type Action, type Conversation, initialState } from '../../../src/core/conversation.js';
+import { type Action, type Conversation, initialState, type Priority } from '../../../src/core/conversation.js';
 import type { TicketStore } from '../../../src/core/tickets.js';
 import { describeStores } from './stores.js';
 
@@ -20,7 +20,14 @@ const conversation = (userId: string): Conversation => ({
   state: initialState(),
   updatedAt: NOW,
 });
-const complaint = (description: string): Action => ({ type: 'create_ticket', kind: 'complaint', description, location: null, phone: null });
+const complaint = (description: string, priority?: Priority): Action => ({
+  type: 'create_ticket',
+  kind: 'complaint',
+  description,
+  location: null,
+  phone: null,
+  ...(priority ? { priority } : {}),
+});
 
 describeStores('ticket store', (s) => {
   const tickets = (ctx: TestContext): TicketStore => {
@@ -28,11 +35,11 @@ describeStores('ticket store', (s) => {
     return s.storage.tickets as TicketStore;
   };
   /** Files a ticket through a turn, as the dialogue does; returns its reference. */
-  const file = async (userId: string, description: string, now = NOW): Promise<string> => {
+  const file = async (userId: string, description: string, now = NOW, priority?: Priority): Promise<string> => {
     const c = conversation(userId);
     const [created] = (await s.storage.conversations.commitTurn({
       conversation: c,
-      actions: [complaint(description)],
+      actions: [complaint(description, priority)],
       incoming: { direction: 'in', text: description, intent: 'complaint', score: 0.9, modelVersion: 'v1' },
       now,
       finish: (results) => ({ state: c.state, outgoing: [], value: results }),
@@ -156,7 +163,35 @@ describeStores('ticket store', (s) => {
         { department: 'housing', status: 'open', count: 1 },
       ],
       overdue: [{ department: '', count: 1 }],
+      urgent: [],
     });
+  });
+
+  it('lists urgent tickets first, then high, then normal, newest first within each; filters and counts by priority', async (ctx) => {
+    const store = tickets(ctx);
+    const normalOld = await file('u1', '路灯坏了', NOW - 3 * DAY);
+    const urgentOld = await file('u2', '【紧急·非工作时间·紧急情况】厨房着火了', NOW - 2 * DAY, 'urgent');
+    const high = await file('u3', '【回电·情绪激动】到底有没有人管', NOW - DAY, 'high');
+    const urgentNew = await file('u4', '【紧急·非工作时间·紧急情况】有人晕倒了', NOW - 1000, 'urgent');
+    const normalNew = await file('u5', '噪音扰民', NOW);
+    expect((await store.find(urgentOld))?.priority).toBe('urgent');
+    expect((await store.find(normalNew))?.priority).toBe('normal');
+    const refs = async (f: Partial<Parameters<TicketStore['list']>[0]>) => (await store.list({ limit: 50, ...f })).map((t) => t.reference);
+    expect(await refs({})).toEqual([urgentNew, urgentOld, high, normalNew, normalOld]);
+    // The limit keeps the top of that order: an urgent ticket is never cut off by newer normal ones.
+    expect(await refs({ limit: 1 })).toEqual([urgentNew]);
+    expect(await refs({ priorities: ['urgent'] })).toEqual([urgentNew, urgentOld]);
+    expect(await refs({ priorities: ['high', 'normal'] })).toEqual([high, normalNew, normalOld]);
+    expect(await refs({ priorities: ['urgent'], createdFrom: NOW - DAY })).toEqual([urgentNew]);
+    await store.recordDispatch({
+      reference: urgentOld,
+      prediction: prediction('emergency_management'),
+      failed: false,
+      dueAt: NOW + DAY,
+      now: NOW,
+    });
+    await store.changeStatus({ reference: urgentNew, from: 'open', to: 'resolved', staffId: 's1', text: '已联系 120', now: NOW });
+    expect((await store.counts(NOW)).urgent).toEqual([{ department: 'emergency_management', count: 1 }]);
   });
 
   it('writes a message to the citizen in the ticket’s conversation, and none once the citizen is forgotten', async (ctx) => {
