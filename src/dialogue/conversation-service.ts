@@ -21,10 +21,10 @@ import type { FleetLocks } from '../core/fleet.js';
 import type { Parse } from '../core/parse.js';
 import { type ConversationStore, DuplicateDeliveryError } from '../core/stores.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
+import { TICKET_PROOF_FAILURES, TICKET_PROOF_WINDOW_MS } from '../core/ticket-proof.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { DialogueEngine } from './engine.js';
-import { TICKET_PROOF_FAILURES, TICKET_PROOF_WINDOW_MS } from './reference-proof.js';
 
 export interface IncomingMessage {
   channel: Channel;

@@ -11,8 +11,8 @@ import type { IntentScore } from '../core/parse.js';
 import type { ReviewCandidate, ReviewReason, TopicTrace } from '../core/review.js';
 import type { AuditEntry, StaffAccount, StaffUser, StoredMessage } from '../core/staff.js';
 import type { AppointmentRecord, HandoffRecord, RatingRecord, TicketRecord } from '../core/stores.js';
+import type { ProofCount } from '../core/ticket-proof.js';
 import type { Ticket, TicketEvent, TicketStatus } from '../core/tickets.js';
-import type { ProofCount } from '../dialogue/reference-proof.js';
 import { maskPersonalData } from '../privacy/mask.js';
 
 /** A database row, typed by the mapping that reads it. */

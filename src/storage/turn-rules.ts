@@ -3,7 +3,7 @@
  * the SQLite and PostgreSQL conversation stores so both answer alike.
  */
 import type { ActionResult, Conversation, Priority, RatingLevel } from '../core/conversation.js';
-import { countFailure, type ProofCount, proofLocked } from '../dialogue/reference-proof.js';
+import { countFailure, type ProofCount, proofLocked } from '../core/ticket-proof.js';
 import type { Row } from './rows.js';
 
 /** Queue order: urgent first, then high, then normal; within one, oldest first. */

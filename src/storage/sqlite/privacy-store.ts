@@ -4,7 +4,7 @@
  */
 import type { Channel } from '../../core/conversation.js';
 import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
-import { lapsedProofWindows } from '../../dialogue/reference-proof.js';
+import { lapsedProofWindows } from '../../core/ticket-proof.js';
 import { maskPersonalData } from '../../privacy/mask.js';
 import type { Db } from './sqlite.js';
 
