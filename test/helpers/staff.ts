@@ -46,6 +46,15 @@ export async function say(t: TestApp, userId: string, text: string) {
   return res.json() as { replies: Array<{ text: string }>; conversation: { state: string }; events: Array<{ type: string; id: string }> };
 }
 
+/** A citizen files a complaint through the web chat's form (text, place, phone, 是的); returns its ticket number. */
+export async function fileComplaint(t: TestApp, userId: string, text: string): Promise<string> {
+  for (const line of [text, '浦东新区张江路88弄', '13912345678']) await say(t, userId, line);
+  const done = await say(t, userId, '是的');
+  const reference = done.events.find((e) => e.type === 'ticket.created')?.id;
+  if (!reference) throw new Error(`no ticket for "${text}": ${JSON.stringify(done.replies)}`);
+  return reference;
+}
+
 export async function poll(t: TestApp, userId: string, after = 0) {
   const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages?userId=${userId}&after=${after}`, headers: INTEGRATOR });
   return res.json() as { messages: Array<{ id: number; author: string; text: string }>; cursor: number };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { eventStream, type LiveEvent } from '../helpers/event-stream.js';
 import { KeywordDispatch } from '../helpers/keyword-dispatch.js';
-import { type StaffClient, say, staffMember } from '../helpers/staff.js';
+import { fileComplaint, type StaffClient, say, staffMember } from '../helpers/staff.js';
 
 type Stream = Awaited<ReturnType<typeof eventStream>>;
 
@@ -40,13 +40,7 @@ const listen = (who: StaffClient) => eventStream(`${base}/api/staff/events`, { c
 /** What a console heard about one ticket, in order. */
 const about = (s: Stream, reference: string): LiveEvent[] => s.events.map((e) => e.event).filter((e) => e.ticket === reference);
 
-/** A citizen files a complaint through the web chat's form; returns its ticket number. */
-async function complain(userId: string, text: string): Promise<string> {
-  for (const line of [text, '浦东新区张江路88弄', '13912345678']) await say(t, userId, line);
-  const reference = (await say(t, userId, '是的')).events.find((e) => e.type === 'ticket.created')?.id;
-  if (!reference) throw new Error(`no ticket for "${text}"`);
-  return reference;
-}
+const complain = (userId: string, text: string) => fileComplaint(t, userId, text);
 
 /**
  * Waits until every stream has heard a handoff all staff hear of: each

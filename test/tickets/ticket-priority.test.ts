@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { describePostgres } from '../helpers/postgres.js';
-import { say, staffMember } from '../helpers/staff.js';
+import { fileComplaint, say, staffMember } from '../helpers/staff.js';
 
 for (const store of ['sqlite', 'postgres'] as const) {
   (store === 'postgres' ? describePostgres : describe)(`urgent tickets [${store}]`, () => {
@@ -22,15 +22,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     afterEach(async () => t?.close());
 
     /** A complaint through the web chat's form: it needs nobody on duty. */
-    async function complain(userId: string, text: string): Promise<string> {
-      await say(t, userId, text);
-      await say(t, userId, '浦东新区张江路88弄');
-      await say(t, userId, '13912345678');
-      const done = await say(t, userId, '是的');
-      const reference = done.events.find((e) => e.type === 'ticket.created')?.id;
-      if (!reference) throw new Error(`no ticket for "${text}": ${JSON.stringify(done.replies)}`);
-      return reference;
-    }
+    const complain = (userId: string, text: string) => fileComplaint(t, userId, text);
 
     it('puts the night’s emergency first in the morning’s list, marked urgent, ahead of newer tickets', async () => {
       const before = await complain('c-before', '我要投诉楼下饭店油烟太大了');

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { CollectedCorrections, KeywordDispatch } from '../helpers/keyword-dispatch.js';
-import { poll, type StaffClient, say, staffMember } from '../helpers/staff.js';
+import { fileComplaint, poll, type StaffClient, say, staffMember } from '../helpers/staff.js';
 
 let now = 0;
 const clock = () => new Date(now);
@@ -31,12 +31,7 @@ afterEach(async () => t.close());
 
 /** Files a complaint through the web chat's form; returns its reference once it has been dispatched. */
 async function complain(userId: string, text: string): Promise<string> {
-  await say(t, userId, text);
-  await say(t, userId, '浦东新区张江路88弄');
-  await say(t, userId, '13912345678');
-  const done = await say(t, userId, '是的');
-  const reference = done.events.find((e) => e.type === 'ticket.created')?.id;
-  if (!reference) throw new Error(`no ticket for "${text}": ${JSON.stringify(done.replies)}`);
+  const reference = await fileComplaint(t, userId, text);
   await vi.waitFor(async () =>
     expect((await t.tickets.list(admin, {})).tickets.find((x) => x.reference === reference)?.dispatch.state).not.toBe('pending'),
   );
