@@ -3,7 +3,7 @@
  * the same tables and column names, so one mapping serves both and the
  * ports return the same shapes whatever the database.
  */
-import type { HandoffFact, TicketFact } from '../core/analytics.js';
+import type { AnalyticsFacts, HandoffFact, TicketFact } from '../core/analytics.js';
 import type { Channel, Conversation } from '../core/conversation.js';
 import type { DepartmentScore } from '../core/dispatch.js';
 import type { ModelMetrics, ModelVersionRecord } from '../core/model-registry.js';
@@ -208,6 +208,46 @@ export function ticketFact(r: Row): TicketFact {
     createdAt: r.created_at,
     resolvedAt: r.resolved_at,
     dueAt: r.due_at,
+  };
+}
+
+/** The rows one analytics read returns, query by query, before they become facts. */
+export interface AnalyticsRows {
+  traffic: Row[];
+  intents: Row[];
+  citizens: number;
+  handoffs: Row[];
+  ratings: Row[];
+  /** Tickets per kind: rows of (kind, count). */
+  tickets: Row[];
+  ticketWork: Row[];
+  /** Appointments per status: rows of (status, count). */
+  appointments: Row[];
+  /** Newest first, one more than `unansweredLimit` (so truncation shows). */
+  unanswered: Row[];
+}
+
+/** The facts of a report from the rows both analytics stores read alike. */
+export function analyticsFacts(r: AnalyticsRows, unansweredLimit: number): AnalyticsFacts {
+  const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((x) => [x[key] as string, x.count as number]));
+  const appointments = byKey(r.appointments, 'status');
+  return {
+    traffic: r.traffic as AnalyticsFacts['traffic'],
+    intents: r.intents as AnalyticsFacts['intents'],
+    citizens: r.citizens,
+    handoffs: r.handoffs.map(handoffFact),
+    ratings: r.ratings as AnalyticsFacts['ratings'],
+    tickets: byKey(r.tickets, 'kind'),
+    ticketWork: r.ticketWork.map(ticketFact),
+    appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
+    unanswered: r.unanswered.slice(0, unansweredLimit).map((x) => ({
+      maskedText: x.masked_text,
+      intent: x.intent,
+      score: x.score,
+      outcome: x.outcome,
+      at: x.created_at,
+    })),
+    unansweredTruncated: r.unanswered.length > unansweredLimit,
   };
 }
 

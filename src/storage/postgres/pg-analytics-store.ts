@@ -6,7 +6,7 @@
  * the integer milliseconds, so both stores bucket every message alike.
  */
 import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
-import { handoffFact, type Row, ticketFact } from '../rows.js';
+import { analyticsFacts, type Row } from '../rows.js';
 import { SHANGHAI_OFFSET_MS } from '../sqlite/analytics-store.js';
 import { type PgDatabase, sql } from './pg-database.js';
 
@@ -71,27 +71,20 @@ export class PgAnalyticsStore implements AnalyticsQuery {
     return this.db.transaction(
       async (tx) => {
         const all = async (q: typeof Q.traffic, values: unknown[] = at) => (await tx.run<Row>(q, values)).rows;
-        const unanswered = await all(Q.unanswered, [...at, o.lowConfidence, [...o.conversational], o.unansweredLimit + 1]);
-        const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((r) => [r[key] as string, r.count as number]));
-        const appointments = byKey(await all(Q.appointments), 'status');
-        return {
-          traffic: (await all(Q.traffic)) as AnalyticsFacts['traffic'],
-          intents: (await all(Q.intents)) as AnalyticsFacts['intents'],
-          citizens: ((await all(Q.citizens))[0]?.n as number | undefined) ?? 0,
-          handoffs: (await all(Q.handoffs)).map(handoffFact),
-          ratings: (await all(Q.ratings)) as AnalyticsFacts['ratings'],
-          tickets: byKey(await all(Q.tickets), 'kind'),
-          ticketWork: (await all(Q.ticketWork)).map(ticketFact),
-          appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
-          unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
-            maskedText: r.masked_text,
-            intent: r.intent,
-            score: r.score,
-            outcome: r.outcome,
-            at: r.created_at,
-          })),
-          unansweredTruncated: unanswered.length > o.unansweredLimit,
-        };
+        return analyticsFacts(
+          {
+            traffic: await all(Q.traffic),
+            intents: await all(Q.intents),
+            citizens: ((await all(Q.citizens))[0]?.n as number | undefined) ?? 0,
+            handoffs: await all(Q.handoffs),
+            ratings: await all(Q.ratings),
+            tickets: await all(Q.tickets),
+            ticketWork: await all(Q.ticketWork),
+            appointments: await all(Q.appointments),
+            unanswered: await all(Q.unanswered, [...at, o.lowConfidence, [...o.conversational], o.unansweredLimit + 1]),
+          },
+          o.unansweredLimit,
+        );
       },
       { snapshot: true },
     );

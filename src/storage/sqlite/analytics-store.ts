@@ -5,7 +5,7 @@
  * report comes from the same snapshot (WAL: the writer is never blocked).
  */
 import type { AnalyticsFacts, AnalyticsQuery, TimeWindow, UnansweredCriteria } from '../../core/analytics.js';
-import { handoffFact, type Row, ticketFact } from '../rows.js';
+import { analyticsFacts, type Row } from '../rows.js';
 import type { Db } from './sqlite.js';
 
 // Days and hours are Shanghai wall-clock. China has kept UTC+8 without
@@ -64,33 +64,26 @@ export class SqliteAnalyticsStore implements AnalyticsQuery {
 
   async facts(w: TimeWindow, o: UnansweredCriteria): Promise<AnalyticsFacts> {
     const at = { fromMs: w.fromMs, toMs: w.toMs };
-    return this.db.transaction(() => {
-      const unanswered = this.s.unanswered.all({
-        ...at,
-        low: o.lowConfidence,
-        conversational: JSON.stringify(o.conversational),
-        limit: o.unansweredLimit + 1,
-      }) as Row[];
-      const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((r) => [r[key] as string, r.count as number]));
-      const appointments = byKey(this.s.appointments.all(at) as Row[], 'status');
-      return {
-        traffic: this.s.traffic.all(at) as AnalyticsFacts['traffic'],
-        intents: this.s.intents.all(at) as AnalyticsFacts['intents'],
-        citizens: (this.s.citizens.get(at) as { n: number }).n,
-        handoffs: (this.s.handoffs.all(at) as Row[]).map(handoffFact),
-        ratings: this.s.ratings.all(at) as AnalyticsFacts['ratings'],
-        tickets: byKey(this.s.tickets.all(at) as Row[], 'kind'),
-        ticketWork: (this.s.ticketWork.all(at) as Row[]).map(ticketFact),
-        appointments: { booked: appointments.booked ?? 0, cancelled: appointments.cancelled ?? 0 },
-        unanswered: unanswered.slice(0, o.unansweredLimit).map((r) => ({
-          maskedText: r.masked_text,
-          intent: r.intent,
-          score: r.score,
-          outcome: r.outcome,
-          at: r.created_at,
-        })),
-        unansweredTruncated: unanswered.length > o.unansweredLimit,
-      };
-    })();
+    return this.db.transaction(() =>
+      analyticsFacts(
+        {
+          traffic: this.s.traffic.all(at) as Row[],
+          intents: this.s.intents.all(at) as Row[],
+          citizens: (this.s.citizens.get(at) as { n: number }).n,
+          handoffs: this.s.handoffs.all(at) as Row[],
+          ratings: this.s.ratings.all(at) as Row[],
+          tickets: this.s.tickets.all(at) as Row[],
+          ticketWork: this.s.ticketWork.all(at) as Row[],
+          appointments: this.s.appointments.all(at) as Row[],
+          unanswered: this.s.unanswered.all({
+            ...at,
+            low: o.lowConfidence,
+            conversational: JSON.stringify(o.conversational),
+            limit: o.unansweredLimit + 1,
+          }) as Row[],
+        },
+        o.unansweredLimit,
+      ),
+    )();
   }
 }
