@@ -10,7 +10,7 @@ import type { ConversationState, TopicMemory } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
-import { isAppointmentCancel, isExplicitCancel, isReferenceQuestion } from './intents-text.js';
+import { asksWhether, isAppointmentCancel, isExplicitCancel, isReferenceQuestion } from './intents-text.js';
 import { readSlot } from './slots.js';
 
 /** Conversation moves: never a topic, and never what a follow-up is about. */
@@ -50,13 +50,6 @@ export type FollowUpMove =
   /** A clarifying question instead of a guess. */
   | { kind: 'ask'; text: string; use: TopicUse };
 
-/**
- * Whether a message asks if something is so (要预约吗, 需不需要预约, 是否要预约) rather than
- * asking for it (帮我预约明天下午): 什么/怎么 are not the question particle 么.
- */
-const WHETHER = /吗|(?<![什怎这那多])么|嘛|[?？]|要不要|需不需要|用不用|是否|得不得/u;
-const asksWhether = (normalised: string): boolean => WHETHER.test(normalised);
-
 /** The remembered topic, unless it is older than the conversation's expiry. */
 export function liveTopic(b: Behaviour, state: ConversationState, now: Date): TopicMemory | null {
   const topic = state.topic;
@@ -86,7 +79,7 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
   // we know of that matter instead.
   if (own === 'appointment' && aspect === 'appointment' && topic) {
     if (b.services.has(topic.intent)) return aboutTopic(b, topic, aspect);
-    if (b.intents.get(topic.intent)?.topic && asksWhether(parse.normalised)) return answer(b, topic.intent, aspect, 'follow_up');
+    if (b.intents.get(topic.intent)?.topic && asksWhether(parse)) return answer(b, topic.intent, aspect, 'follow_up');
   }
   if (own) {
     // A clear question of its own wins over the memory; when it asks an

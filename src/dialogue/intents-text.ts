@@ -5,6 +5,8 @@ const CANCEL = /^(取消|算了|不办了|不弄了|退出|不用了|不要了|�
 const AFFIRM = /^(是|是的|对|对的|好|好的|确认|没错|可以|嗯|行|ok|okay|yes|y|确定|提交|没问题)[的啊吧呀了。.!！]*$/;
 const DENY = /^(不是|不对|错了|不|否|no|n|有误|不正确)/;
 const QUESTION = /[?？吗呢]$|怎么|如何|哪里|哪儿|什么|多久|几天|能不能|可不可以|是否/;
+// Anywhere in the message (要预约吗还是直接放楼下); 什么/怎么 are not the particle 么.
+const WHETHER = /吗|(?<![什怎这那多])么|嘛|[?？]|要不要|需不需要|用不用|是否|得不得/u;
 
 const BARE_NUMBER = /^[0-9][0-9\s-]*[?？。.!！]*$/;
 /** 88 / 886 (拜拜 in chat slang) are the only numbers that mean goodbye. */
@@ -23,6 +25,8 @@ export const isCancel = (p: Parse) => p.intent === 'cancel' || isExplicitCancel(
 export const isAffirm = (p: Parse) => AFFIRM.test(p.normalised) || (p.intent === 'affirm' && [...p.normalised].length <= 8);
 export const isDeny = (p: Parse) => p.intent === 'deny' || DENY.test(p.normalised);
 export const isQuestion = (p: Parse) => QUESTION.test(p.normalised);
+/** Asks whether something is so (要预约吗, 需不需要预约) rather than asking for it (帮我预约明天下午). */
+export const asksWhether = (p: Parse) => WHETHER.test(p.normalised);
 /** 取消预约 A20261125-0001 / 我要取消预约 */
 export const isAppointmentCancel = (p: Parse) =>
   /取消|撤销|不去了/.test(p.normalised) &&
