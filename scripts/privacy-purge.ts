@@ -1,4 +1,4 @@
-/** npm run privacy:purge — runs the retention job once now (RETENTION_DAYS), as the server does every few hours. */
+/** npm run privacy:purge — runs the retention job once now (RETENTION_DAYS, and records past use), as the server does every few hours. */
 import pino from 'pino';
 import { cliConfig, runCli } from '../src/cli/common.js';
 import { RetentionJob } from '../src/privacy/retention.js';
@@ -15,13 +15,11 @@ runCli(async () => {
       log: pino({ level: 'silent' }),
     });
     const counts = await job.runOnce();
-    if (!counts) console.log('RETENTION_DAYS is 0: nothing is purged');
-    else
-      console.log(
-        `retention ${config.RETENTION_DAYS} days: ${Object.entries(counts)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}`,
-      );
+    const said = Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const days = config.RETENTION_DAYS > 0 ? `retention ${config.RETENTION_DAYS} days` : 'RETENTION_DAYS is 0: no text erased';
+    console.log(`${days}; ${said}`);
   } finally {
     await storage.close();
   }

@@ -19,9 +19,18 @@ export interface StaffUser {
 
 export interface StaffAccount extends StaffUser {
   passwordHash: string;
-  failedLogins: number;
-  lockedUntil: number | null;
   disabled: boolean;
+}
+
+/**
+ * How long failed logins are remembered: a day without failures (and no
+ * pause running) starts the count again, and the expiry purge forgets them.
+ */
+export const LOGIN_FAILURES_KEPT_MS = 24 * 3600_000;
+
+export interface LoginFailures {
+  failures: number;
+  pausedUntil: number;
 }
 
 export interface AuditEntry {
@@ -79,12 +88,25 @@ export interface StaffStore {
   createUser(u: { id: string; name: string; role: Role; passwordHash: string; now: number }): Promise<void>;
   findAccountByName(name: string): Promise<StaffAccount | null>;
   findUser(id: string): Promise<StaffUser | null>;
-  listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>>;
-  /** Counts a failed login; locks the account for `lockMs` once `maxFailures` is reached. */
-  loginFailed(id: string, now: number, maxFailures: number, lockMs: number): Promise<{ failedLogins: number; lockedUntil: number | null }>;
-  loginSucceeded(id: string): Promise<void>;
+  listUsers(): Promise<Array<StaffUser & { disabled: boolean }>>;
+  // failed logins, per name and source address (src/staff/login-throttle.ts holds the rules); kept in
+  // the database so every instance of a fleet counts them together and a restart forgets none
+  /** The failures counted for this name from this source, and until when they pause it (0: no pause). */
+  findLoginFailures(name: string, source: string): Promise<LoginFailures | null>;
+  /**
+   * Counts one failure, atomically across instances, and returns the new
+   * count. A count whose pause has ended and whose last failure was before
+   * `resetBefore` starts again at 1.
+   */
+  countLoginFailure(name: string, source: string, now: number, resetBefore: number): Promise<number>;
+  /** Pauses this name from this source until `until` (never shortens a longer pause). */
+  pauseLogins(name: string, source: string, until: number): Promise<void>;
+  /** Forgets the failures of this name, from one source or from all. */
+  clearLoginFailures(name: string, source?: string): Promise<void>;
+  /** Names that some source is paused for at `now`. */
+  pausedLoginNames(now: number): Promise<string[]>;
   /** Admin changes to an account; disabling ends its sessions, a new password ends them too. */
-  updateUser(id: string, change: { disabled?: boolean; unlock?: boolean; passwordHash?: string }): Promise<boolean>;
+  updateUser(id: string, change: { disabled?: boolean; passwordHash?: string }): Promise<boolean>;
   // sessions (the token is stored hashed)
   createSession(s: { tokenHash: string; staffId: string; csrfToken: string; now: number; expiresAt: number }): Promise<void>;
   findSession(tokenHash: string, now: number): Promise<{ user: StaffUser; csrfToken: string } | null>;

@@ -118,7 +118,7 @@ export function staffRoutes(o: StaffRouteOptions) {
         .map(([level, label]) => ({ level: Number(level), label }))
         .sort((a, b) => b.level - a.level),
       slaSeconds: o.slaSeconds,
-      agents: (await o.staff.listUsers(o.clock().getTime())).filter((u) => !u.disabled).map(({ id, name, role }) => ({ id, name, role })),
+      agents: (await o.staff.listUsers()).filter((u) => !u.disabled).map(({ id, name, role }) => ({ id, name, role })),
       modelVersion: o.models.current?.version ?? null,
     }));
 
@@ -216,9 +216,12 @@ export function staffRoutes(o: StaffRouteOptions) {
     );
 
     // "locked": failed logins have paused some address for this name (staff/login-throttle.ts).
-    const withPause = <U extends { name: string; locked: boolean }>(u: U): U => ({ ...u, locked: o.auth.paused(u.name) });
+    const withPause = async <U extends { name: string }>(users: U[]): Promise<Array<U & { locked: boolean }>> => {
+      const paused = await o.auth.pausedNames();
+      return users.map((u) => ({ ...u, locked: paused.has(u.name) }));
+    };
     app.get('/api/staff/users', { preHandler: guard('admin') }, async () => ({
-      users: (await o.staff.listUsers(o.clock().getTime())).map(withPause),
+      users: await withPause(await o.staff.listUsers()),
     }));
     app.post<{ Body: { name: string; role: string; password: string } }>(
       '/api/staff/users',
@@ -264,12 +267,11 @@ export function staffRoutes(o: StaffRouteOptions) {
         if (disabled && request.params.id === me(request).id) throw new AppError('BAD_REQUEST', 'You cannot disable your own account');
         const changed = await o.staff.updateUser(request.params.id, {
           disabled,
-          unlock,
           passwordHash: password === undefined ? undefined : await hashPassword(password),
         });
         if (!changed) throw new AppError('NOT_FOUND', `No staff member ${request.params.id}`);
-        const user = (await o.staff.listUsers(o.clock().getTime())).find((u) => u.id === request.params.id);
-        if (unlock && user) o.auth.unlock(user.name);
+        const user = (await o.staff.listUsers()).find((u) => u.id === request.params.id);
+        if (unlock && user) await o.auth.unlock(user.name);
         await o.staff.audit({
           staffId: me(request).id,
           action: 'user_change',
@@ -277,7 +279,7 @@ export function staffRoutes(o: StaffRouteOptions) {
           details: { disabled, unlock, password: password === undefined ? undefined : 'changed' },
           now: o.clock().getTime(),
         });
-        return { user: user && withPause(user) };
+        return { user: user && (await withPause([user]))[0] };
       },
     );
     app.get<{ Querystring: { limit?: number } }>(

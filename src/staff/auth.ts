@@ -25,17 +25,17 @@ export class StaffAuth {
   private readonly throttle: LoginThrottle;
 
   constructor(private readonly o: AuthOptions) {
-    this.throttle = new LoginThrottle({ maxFailures: o.maxFailures, pauseMs: o.lockMinutes * 60_000 });
+    this.throttle = new LoginThrottle({ store: o.store, maxFailures: o.maxFailures, pauseMs: o.lockMinutes * 60_000 });
   }
 
   /** An admin's unlock: every address may try this name again at once. */
-  unlock(name: string): void {
-    this.throttle.clear(name);
+  unlock(name: string): Promise<void> {
+    return this.throttle.clear(name);
   }
 
-  /** Whether failed logins have paused some address for this name now. */
-  paused(name: string): boolean {
-    return this.throttle.anyPaused(name, this.o.clock().getTime());
+  /** The names failed logins have paused some address for now. */
+  pausedNames(): Promise<Set<string>> {
+    return this.throttle.pausedNames(this.o.clock().getTime());
   }
 
   /**
@@ -51,14 +51,14 @@ export class StaffAuth {
   ): Promise<{ user: StaffUser; token: string; csrfToken: string; expiresAt: number }> {
     const now = this.o.clock().getTime();
     const target = name.slice(0, 64);
-    const paused = this.throttle.paused(name, source, now);
+    const paused = await this.throttle.paused(name, source, now);
     if (paused) throw new AppError('LOGIN_THROTTLED', undefined, { retryAfterSeconds: paused.retryAfterSeconds });
     const account = await this.o.store.findAccountByName(name);
     const usable = account && !account.disabled ? account : null;
     // An unknown or disabled name is checked against a dummy hash: the same time as a real check.
     const ok = await verifyPassword(password, usable?.passwordHash ?? DUMMY_HASH);
     if (!usable || !ok) {
-      const { failures, pause } = this.throttle.failed(name, source, now);
+      const { failures, pause } = await this.throttle.failed(name, source, now);
       const staffId = usable?.id ?? null;
       await this.o.store.audit({ staffId, action: 'login_failed', target, details: { source, failures }, now });
       if (pause) {
@@ -73,8 +73,7 @@ export class StaffAuth {
       }
       throw new AppError('BAD_CREDENTIALS');
     }
-    this.throttle.succeeded(name, source);
-    await this.o.store.loginSucceeded(usable.id);
+    await this.throttle.succeeded(name, source);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = now + this.o.sessionHours * 3600_000;

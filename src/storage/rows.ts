@@ -28,15 +28,13 @@ export function staffAccountFromRow(r: Row): StaffAccount {
     name: r.name,
     role: r.role,
     passwordHash: r.password_hash,
-    failedLogins: r.failed_logins,
-    lockedUntil: r.locked_until,
     disabled: r.disabled === 1,
   };
 }
 
-/** An account as the admin's list shows it at `now`. */
-export function listedUserFromRow(r: Row, now: number): StaffUser & { locked: boolean; disabled: boolean } {
-  return { id: r.id, name: r.name, role: r.role, locked: r.locked_until !== null && r.locked_until > now, disabled: r.disabled === 1 };
+/** An account as the admin's list shows it. */
+export function listedUserFromRow(r: Row): StaffUser & { disabled: boolean } {
+  return { id: r.id, name: r.name, role: r.role, disabled: r.disabled === 1 };
 }
 
 export function auditEntryFromRow(r: Row): AuditEntry {

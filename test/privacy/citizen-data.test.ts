@@ -135,4 +135,31 @@ describe('reference numbers', () => {
       await t.close();
     }
   });
+
+  it('with RETENTION_DAYS 0 keeps every text but still drops records past their use', async () => {
+    let now = Date.parse('2026-05-01T10:00:00+08:00');
+    const t = await startApp({ clock: () => new Date(now) });
+    try {
+      await say(t, 'citizen', '我的电话13812345678，居住证怎么续签');
+      await t.app.inject({ method: 'POST', url: '/api/staff/login', payload: { name: 'someone', password: 'wrong-password' } });
+      now += 3 * 86_400_000;
+      const jobDb = openDatabase(t.dbFile);
+      const job = new RetentionJob({
+        store: new SqlitePrivacyStore(jobDb),
+        days: 0,
+        clock: () => new Date(now),
+        log: pino({ level: 'silent' }),
+      });
+      const counts = await job.runOnce();
+      jobDb.close();
+      expect(counts).toMatchObject({ loginFailures: 1 });
+      expect(counts).not.toHaveProperty('messages');
+      const db = openDatabase(t.dbFile);
+      const texts = db.prepare('SELECT text FROM messages WHERE direction = ?').all('in') as Array<{ text: string }>;
+      db.close();
+      expect(texts.map((r) => r.text)).toEqual(['我的电话13812345678，居住证怎么续签']);
+    } finally {
+      await t.close();
+    }
+  });
 });

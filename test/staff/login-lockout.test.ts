@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app.js';
+import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { staffMember } from '../helpers/staff.js';
 
 let now = Date.parse('2026-11-25T10:00:00+08:00');
@@ -79,5 +80,61 @@ describe('staff login failures', () => {
     const log = (await t.staff.auditLog(200)).filter((e) => JSON.stringify(e.details).includes('"10.5.0.9"'));
     expect(log.filter((e) => e.action === 'login_failed')).toHaveLength(5);
     expect(log.filter((e) => e.action === 'login_paused')).toMatchObject([{ target: 'zhangmin' }]);
+  });
+});
+
+const attemptOn = (t: TestApp, name: string, password: string, from: string) =>
+  t.app.inject({ method: 'POST', url: '/api/staff/login', remoteAddress: from, payload: { name, password } });
+
+describe('a pause outlives a restart', () => {
+  it('still refuses the paused address after the server restarts', async () => {
+    let t = await startApp({ clock });
+    try {
+      await staffMember(t, 'lihua', 'agent');
+      for (let i = 0; i < 5; i++) await attemptOn(t, 'lihua', 'wrong-password', '10.6.0.1');
+      t = await t.restart();
+      const res = await attemptOn(t, 'lihua', 'lihua-password-1', '10.6.0.1');
+      expect(res.statusCode).toBe(429);
+      expect(res.json().error.code).toBe('LOGIN_THROTTLED');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describePostgres('failed logins across instances on PostgreSQL', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    database = await freshDatabase();
+    a = await startApp({ clock, database });
+    b = await startApp({ clock, database });
+    await staffMember(a, 'wangfang', 'agent');
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  it('counts guesses spread over instances together, and pauses the address on all of them', async () => {
+    const statuses: number[] = [];
+    for (const t of [a, b, a, b, a, b]) statuses.push((await attemptOn(t, 'wangfang', 'wrong-password', '10.7.0.1')).statusCode);
+    // The fifth failure pauses, whichever instance it reached; one instance alone would have seen three.
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    expect((await attemptOn(a, 'wangfang', 'wangfang-password-1', '10.7.0.1')).statusCode).toBe(429);
+    expect((await attemptOn(b, 'wangfang', 'wangfang-password-1', '10.7.0.2')).statusCode).toBe(200);
+  });
+
+  it('shows the pause to an admin on any instance, and an unlock on one frees every instance', async () => {
+    const admin = await staffMember(b, 'admin-fleet', 'admin');
+    for (let i = 0; i < 5; i++) await attemptOn(a, 'wangfang', 'wrong-password', '10.7.1.1');
+    const users = await admin.get('/api/staff/users');
+    const listed = (users.json().users as Array<{ id: string; name: string; locked: boolean }>).find((u) => u.name === 'wangfang');
+    expect(listed?.locked).toBe(true);
+    const unlock = await admin.post(`/api/staff/users/${listed?.id}`, { unlock: true });
+    expect(unlock.json().user.locked).toBe(false);
+    expect((await attemptOn(a, 'wangfang', 'wangfang-password-1', '10.7.1.1')).statusCode).toBe(200);
   });
 });

@@ -256,4 +256,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- when nobody was on duty); tickets filed before this are 'normal'.
   ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal'));
   `,
+  `
+  -- As SQLite's migration 11: failed staff logins per name and source, counted
+  -- by every instance together (src/staff/login-throttle.ts).
+  CREATE TABLE login_failures (
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    paused_until BIGINT NOT NULL DEFAULT 0,
+    last_at BIGINT NOT NULL,
+    PRIMARY KEY (name, source)
+  );
+  -- The per-account lock these counted (anyone could lock a named account)
+  -- was replaced by the per-name-and-source pause above; nothing reads them.
+  ALTER TABLE staff_users DROP COLUMN failed_logins;
+  ALTER TABLE staff_users DROP COLUMN locked_until;
+  `,
 ];

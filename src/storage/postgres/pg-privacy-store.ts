@@ -4,15 +4,12 @@
  * deletion all or nothing).
  */
 import type { Channel } from '../../core/conversation.js';
-import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
-import { lapsedProofWindows } from '../../core/ticket-proof.js';
+import { type CitizenDataExport, type ExpiryCounts, expiryCutoffs, type PrivacyStore, type RetentionCounts } from '../../core/privacy.js';
 import { maskPersonalData } from '../../privacy/mask.js';
 import type { Row } from '../rows.js';
 import { type PgDatabase, sql } from './pg-database.js';
 
 const FORGOTTEN = '(forgotten)';
-/** Delivery records only answer WeChat's retries (seconds to minutes); two days is ample. */
-const DELIVERY_KEEP_MS = 2 * 86_400_000;
 const MINE = 'SELECT id FROM conversations WHERE channel = $1 AND user_id = $2';
 
 const Q = {
@@ -53,6 +50,7 @@ const Q = {
   purgeDeliveries: sql('pv_purge_deliveries', 'DELETE FROM deliveries WHERE created_at < $1'),
   purgeSessions: sql('pv_purge_sessions', 'DELETE FROM staff_sessions WHERE expires_at <= $1'),
   purgeProofCounts: sql('pv_purge_proofs', 'DELETE FROM ticket_proofs WHERE window_start <= $1'),
+  purgeLoginFailures: sql('pv_purge_logins', 'DELETE FROM login_failures WHERE paused_until <= $1 AND last_at < $2'),
 };
 
 export class PgPrivacyStore implements PrivacyStore {
@@ -101,16 +99,23 @@ export class PgPrivacyStore implements PrivacyStore {
     });
   }
 
-  purge(before: number, now: number, idleState: string): Promise<PurgeCounts> {
+  purge(before: number, idleState: string): Promise<RetentionCounts> {
     return this.db.transaction(async (tx) => ({
       messages: (await tx.run(Q.purgeMessages, [before])).rowCount,
       notes: (await tx.run(Q.purgeNotes, [before])).rowCount,
       ratingComments: (await tx.run(Q.purgeRatingComments, [before])).rowCount,
       handoffSummaries: (await tx.run(Q.purgeSummaries, [before])).rowCount,
       conversations: (await tx.run(Q.purgeStates, [idleState, before])).rowCount,
-      deliveries: (await tx.run(Q.purgeDeliveries, [now - DELIVERY_KEEP_MS])).rowCount,
-      sessions: (await tx.run(Q.purgeSessions, [now])).rowCount,
-      proofCounts: (await tx.run(Q.purgeProofCounts, [lapsedProofWindows(now)])).rowCount,
+    }));
+  }
+
+  purgeExpired(now: number): Promise<ExpiryCounts> {
+    const cut = expiryCutoffs(now);
+    return this.db.transaction(async (tx) => ({
+      deliveries: (await tx.run(Q.purgeDeliveries, [cut.deliveries])).rowCount,
+      sessions: (await tx.run(Q.purgeSessions, [cut.sessions])).rowCount,
+      proofCounts: (await tx.run(Q.purgeProofCounts, [cut.proofCounts])).rowCount,
+      loginFailures: (await tx.run(Q.purgeLoginFailures, [now, cut.loginFailures])).rowCount,
     }));
   }
 }

@@ -9,6 +9,7 @@ import type {
   AuditEntry,
   CannedReply,
   Delivery,
+  LoginFailures,
   Note,
   OutgoingStaffMessage,
   Role,
@@ -33,15 +34,24 @@ const Q = {
   accountByName: sql('st_account_by_name', 'SELECT * FROM staff_users WHERE name = $1'),
   user: sql('st_user', 'SELECT id, name, role FROM staff_users WHERE id = $1'),
   users: sql('st_users', 'SELECT * FROM staff_users ORDER BY name'),
-  loginFailed: sql(
-    'st_login_failed',
-    `UPDATE staff_users SET failed_logins = failed_logins + 1,
-       locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-     WHERE id = $1 RETURNING failed_logins, locked_until`,
+  findLoginFailures: sql('st_login_failures', 'SELECT failures, paused_until FROM login_failures WHERE name = $1 AND source = $2'),
+  countLoginFailure: sql(
+    'st_count_login_failure',
+    `INSERT INTO login_failures (name, source, failures, last_at) VALUES ($1, $2, 1, $3)
+     ON CONFLICT (name, source) DO UPDATE SET
+       failures = CASE WHEN login_failures.paused_until <= $3 AND login_failures.last_at < $4 THEN 1 ELSE login_failures.failures + 1 END,
+       last_at = $3
+     RETURNING failures`,
   ),
-  loginSucceeded: sql('st_login_ok', 'UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1'),
+  pauseLogins: sql(
+    'st_pause_logins',
+    'UPDATE login_failures SET paused_until = GREATEST(paused_until, $3) WHERE name = $1 AND source = $2',
+  ),
+  clearLoginFailuresFrom: sql('st_clear_login_failures_from', 'DELETE FROM login_failures WHERE name = $1 AND source = $2'),
+  clearLoginFailures: sql('st_clear_login_failures', 'DELETE FROM login_failures WHERE name = $1'),
+  pausedLoginNames: sql('st_paused_login_names', 'SELECT DISTINCT name FROM login_failures WHERE paused_until > $1'),
   setDisabled: sql('st_set_disabled', 'UPDATE staff_users SET disabled = $1 WHERE id = $2'),
-  setPassword: sql('st_set_password', 'UPDATE staff_users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2'),
+  setPassword: sql('st_set_password', 'UPDATE staff_users SET password_hash = $1 WHERE id = $2'),
   endSessions: sql('st_end_sessions', 'DELETE FROM staff_sessions WHERE staff_id = $1'),
   createSession: sql(
     'st_create_session',
@@ -153,28 +163,40 @@ export class PgStaffStore implements StaffStore {
     return ((await this.db.run(Q.user, [id])).rows[0] as StaffUser | undefined) ?? null;
   }
 
-  async listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
-    return (await this.db.run(Q.users)).rows.map((r) => listedUserFromRow(r, now));
+  async listUsers(): Promise<Array<StaffUser & { disabled: boolean }>> {
+    return (await this.db.run(Q.users)).rows.map(listedUserFromRow);
   }
 
-  async loginFailed(id: string, now: number, maxFailures: number, lockMs: number) {
-    const r = only(await this.db.run(Q.loginFailed, [id, maxFailures, now + lockMs]));
-    return { failedLogins: r.failed_logins as number, lockedUntil: r.locked_until as number | null };
+  async findLoginFailures(name: string, source: string): Promise<LoginFailures | null> {
+    const r = (await this.db.run(Q.findLoginFailures, [name, source])).rows[0];
+    return r ? { failures: Number(r.failures), pausedUntil: Number(r.paused_until) } : null;
   }
 
-  updateUser(id: string, change: { disabled?: boolean; unlock?: boolean; passwordHash?: string }): Promise<boolean> {
+  async countLoginFailure(name: string, source: string, now: number, resetBefore: number): Promise<number> {
+    return Number(only(await this.db.run(Q.countLoginFailure, [name, source, now, resetBefore])).failures);
+  }
+
+  async pauseLogins(name: string, source: string, until: number): Promise<void> {
+    await this.db.run(Q.pauseLogins, [name, source, until]);
+  }
+
+  async clearLoginFailures(name: string, source?: string): Promise<void> {
+    if (source === undefined) await this.db.run(Q.clearLoginFailures, [name]);
+    else await this.db.run(Q.clearLoginFailuresFrom, [name, source]);
+  }
+
+  async pausedLoginNames(now: number): Promise<string[]> {
+    return (await this.db.run<{ name: string }>(Q.pausedLoginNames, [now])).rows.map((r) => r.name);
+  }
+
+  updateUser(id: string, change: { disabled?: boolean; passwordHash?: string }): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       if ((await tx.run(Q.user, [id])).rowCount === 0) return false;
       if (change.disabled !== undefined) await tx.run(Q.setDisabled, [change.disabled ? 1 : 0, id]);
-      if (change.unlock) await tx.run(Q.loginSucceeded, [id]);
       if (change.passwordHash) await tx.run(Q.setPassword, [change.passwordHash, id]);
       if (change.disabled || change.passwordHash) await tx.run(Q.endSessions, [id]);
       return true;
     });
-  }
-
-  async loginSucceeded(id: string): Promise<void> {
-    await this.db.run(Q.loginSucceeded, [id]);
   }
 
   async createSession(s: { tokenHash: string; staffId: string; csrfToken: string; now: number; expiresAt: number }): Promise<void> {

@@ -331,4 +331,24 @@ export const MIGRATIONS: readonly string[] = [
   -- constant default are allowed in ADD COLUMN, so no rebuild is needed.
   ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal'));
   `,
+  `
+  -- Failed staff logins per name and source address (src/staff/login-throttle.ts):
+  -- enough in a row pause that pair until paused_until, doubling. In the
+  -- database, not in memory, so a restart forgets no pause and, on
+  -- PostgreSQL, every instance counts together. The name is as typed: an
+  -- unknown name is counted the same, so no row says which names exist.
+  -- The expiry purge drops rows a day after their last failure.
+  CREATE TABLE login_failures (
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    paused_until INTEGER NOT NULL DEFAULT 0,
+    last_at INTEGER NOT NULL,
+    PRIMARY KEY (name, source)
+  );
+  -- The per-account lock these counted (anyone could lock a named account)
+  -- was replaced by the per-name-and-source pause above; nothing reads them.
+  ALTER TABLE staff_users DROP COLUMN failed_logins;
+  ALTER TABLE staff_users DROP COLUMN locked_until;
+  `,
 ];

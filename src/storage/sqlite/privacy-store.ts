@@ -3,14 +3,11 @@
  * one transaction, so an export is consistent and a deletion all-or-nothing.
  */
 import type { Channel } from '../../core/conversation.js';
-import type { CitizenDataExport, PrivacyStore, PurgeCounts } from '../../core/privacy.js';
-import { lapsedProofWindows } from '../../core/ticket-proof.js';
+import { type CitizenDataExport, type ExpiryCounts, expiryCutoffs, type PrivacyStore, type RetentionCounts } from '../../core/privacy.js';
 import { maskPersonalData } from '../../privacy/mask.js';
 import type { Db } from './sqlite.js';
 
 const FORGOTTEN = '(forgotten)';
-/** Delivery records only answer WeChat's retries (seconds to minutes); two days is ample. */
-const DELIVERY_KEEP_MS = 2 * 86_400_000;
 
 type Row = Record<string, unknown>;
 
@@ -54,6 +51,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
       purgeDeliveries: p('DELETE FROM deliveries WHERE created_at < ?'),
       purgeSessions: p('DELETE FROM staff_sessions WHERE expires_at <= ?'),
       purgeProofCounts: p('DELETE FROM ticket_proofs WHERE window_start <= ?'),
+      purgeLoginFailures: p('DELETE FROM login_failures WHERE paused_until <= @now AND last_at < @before'),
     };
   }
 
@@ -92,16 +90,23 @@ export class SqlitePrivacyStore implements PrivacyStore {
     })();
   }
 
-  async purge(before: number, now: number, idleState: string): Promise<PurgeCounts> {
+  async purge(before: number, idleState: string): Promise<RetentionCounts> {
     return this.db.transaction(() => ({
       messages: this.s.purgeMessages.run(before).changes,
       notes: this.s.purgeNotes.run(before).changes,
       ratingComments: this.s.purgeRatingComments.run(before).changes,
       handoffSummaries: this.s.purgeSummaries.run(before).changes,
       conversations: this.s.purgeStates.run(idleState, before, idleState).changes,
-      deliveries: this.s.purgeDeliveries.run(now - DELIVERY_KEEP_MS).changes,
-      sessions: this.s.purgeSessions.run(now).changes,
-      proofCounts: this.s.purgeProofCounts.run(lapsedProofWindows(now)).changes,
+    }))();
+  }
+
+  async purgeExpired(now: number): Promise<ExpiryCounts> {
+    const cut = expiryCutoffs(now);
+    return this.db.transaction(() => ({
+      deliveries: this.s.purgeDeliveries.run(cut.deliveries).changes,
+      sessions: this.s.purgeSessions.run(cut.sessions).changes,
+      proofCounts: this.s.purgeProofCounts.run(cut.proofCounts).changes,
+      loginFailures: this.s.purgeLoginFailures.run({ now, before: cut.loginFailures }).changes,
     }))();
   }
 }

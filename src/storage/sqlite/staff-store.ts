@@ -7,6 +7,7 @@ import type {
   AuditEntry,
   CannedReply,
   Delivery,
+  LoginFailures,
   Note,
   OutgoingStaffMessage,
   Role,
@@ -37,14 +38,20 @@ export class SqliteStaffStore implements StaffStore {
       accountByName: p('SELECT * FROM staff_users WHERE name = ?'),
       user: p('SELECT id, name, role FROM staff_users WHERE id = ?'),
       users: p('SELECT * FROM staff_users ORDER BY name'),
-      loginFailed: p(
-        `UPDATE staff_users SET failed_logins = failed_logins + 1,
-           locked_until = CASE WHEN failed_logins + 1 >= @max THEN @lockUntil ELSE locked_until END
-         WHERE id = @id RETURNING failed_logins, locked_until`,
+      findLoginFailures: p('SELECT failures, paused_until FROM login_failures WHERE name = ? AND source = ?'),
+      countLoginFailure: p(
+        `INSERT INTO login_failures (name, source, failures, last_at) VALUES (@name, @source, 1, @now)
+         ON CONFLICT (name, source) DO UPDATE SET
+           failures = CASE WHEN paused_until <= @now AND last_at < @resetBefore THEN 1 ELSE failures + 1 END,
+           last_at = @now
+         RETURNING failures`,
       ),
-      loginSucceeded: p('UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
+      pauseLogins: p('UPDATE login_failures SET paused_until = max(paused_until, @until) WHERE name = @name AND source = @source'),
+      clearLoginFailuresFrom: p('DELETE FROM login_failures WHERE name = ? AND source = ?'),
+      clearLoginFailures: p('DELETE FROM login_failures WHERE name = ?'),
+      pausedLoginNames: p('SELECT DISTINCT name FROM login_failures WHERE paused_until > ?'),
       setDisabled: p('UPDATE staff_users SET disabled = ? WHERE id = ?'),
-      setPassword: p('UPDATE staff_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?'),
+      setPassword: p('UPDATE staff_users SET password_hash = ? WHERE id = ?'),
       endSessions: p('DELETE FROM staff_sessions WHERE staff_id = ?'),
       createSession: p(
         'INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES (@tokenHash, @staffId, @csrfToken, @now, @expiresAt)',
@@ -132,28 +139,40 @@ export class SqliteStaffStore implements StaffStore {
     return (this.s.user.get(id) as StaffUser | undefined) ?? null;
   }
 
-  async listUsers(now: number): Promise<Array<StaffUser & { locked: boolean; disabled: boolean }>> {
-    return (this.s.users.all() as Row[]).map((r) => listedUserFromRow(r, now));
+  async listUsers(): Promise<Array<StaffUser & { disabled: boolean }>> {
+    return (this.s.users.all() as Row[]).map(listedUserFromRow);
   }
 
-  async loginFailed(id: string, now: number, maxFailures: number, lockMs: number) {
-    const r = this.s.loginFailed.get({ id, max: maxFailures, lockUntil: now + lockMs }) as Row;
-    return { failedLogins: r.failed_logins as number, lockedUntil: r.locked_until as number | null };
+  async findLoginFailures(name: string, source: string): Promise<LoginFailures | null> {
+    const r = this.s.findLoginFailures.get(name, source) as Row | undefined;
+    return r ? { failures: r.failures as number, pausedUntil: r.paused_until as number } : null;
   }
 
-  async updateUser(id: string, change: { disabled?: boolean; unlock?: boolean; passwordHash?: string }): Promise<boolean> {
+  async countLoginFailure(name: string, source: string, now: number, resetBefore: number): Promise<number> {
+    return (this.s.countLoginFailure.get({ name, source, now, resetBefore }) as { failures: number }).failures;
+  }
+
+  async pauseLogins(name: string, source: string, until: number): Promise<void> {
+    this.s.pauseLogins.run({ name, source, until });
+  }
+
+  async clearLoginFailures(name: string, source?: string): Promise<void> {
+    if (source === undefined) this.s.clearLoginFailures.run(name);
+    else this.s.clearLoginFailuresFrom.run(name, source);
+  }
+
+  async pausedLoginNames(now: number): Promise<string[]> {
+    return (this.s.pausedLoginNames.all(now) as Array<{ name: string }>).map((r) => r.name);
+  }
+
+  async updateUser(id: string, change: { disabled?: boolean; passwordHash?: string }): Promise<boolean> {
     return this.db.transaction(() => {
       if (!this.s.user.get(id)) return false;
       if (change.disabled !== undefined) this.s.setDisabled.run(change.disabled ? 1 : 0, id);
-      if (change.unlock) this.s.loginSucceeded.run(id);
       if (change.passwordHash) this.s.setPassword.run(change.passwordHash, id);
       if (change.disabled || change.passwordHash) this.s.endSessions.run(id);
       return true;
     })();
-  }
-
-  async loginSucceeded(id: string): Promise<void> {
-    this.s.loginSucceeded.run(id);
   }
 
   async createSession(s: { tokenHash: string; staffId: string; csrfToken: string; now: number; expiresAt: number }): Promise<void> {

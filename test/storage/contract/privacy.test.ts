@@ -95,17 +95,21 @@ describeStores('privacy store', (s) => {
       message: { author: 'system', staffId: null, text: '会话结束', delivery: 'sent' },
       now: NOW - 200 * DAY + 1000,
     });
-    const counts = await s.storage.privacy.purge(NOW - 180 * DAY, NOW, IDLE);
-    expect(counts).toEqual({
+    // A failed-login count goes a day after its last failure, unless a pause still runs.
+    await s.storage.staff.countLoginFailure('王坐席', '10.0.0.1', NOW - DAY - 1, NOW - 2 * DAY);
+    await s.storage.staff.countLoginFailure('王坐席', '10.0.0.2', NOW - DAY - 1, NOW - 2 * DAY);
+    await s.storage.staff.pauseLogins('王坐席', '10.0.0.2', NOW + 1);
+    await s.storage.staff.countLoginFailure('王坐席', '10.0.0.3', NOW - DAY + 1, NOW - 2 * DAY);
+    expect(await s.storage.privacy.purge(NOW - 180 * DAY, IDLE)).toEqual({
       messages: 3,
       notes: 0,
       ratingComments: 0,
       handoffSummaries: 1,
       conversations: 1,
-      deliveries: 1,
-      sessions: 1,
-      proofCounts: 1,
     });
+    expect(await s.storage.privacy.purgeExpired(NOW)).toEqual({ deliveries: 1, sessions: 1, proofCounts: 1, loginFailures: 1 });
+    expect(await s.storage.staff.findLoginFailures('王坐席', '10.0.0.1')).toBeNull();
+    expect(await s.storage.staff.findLoginFailures('王坐席', '10.0.0.2')).not.toBeNull();
     const old = await s.storage.staff.messages('conv-old');
     expect(old.map((m) => [m.text, m.trace, m.intent])).toEqual([
       ['', null, 'complaint'],
@@ -117,15 +121,13 @@ describeStores('privacy store', (s) => {
     expect((await s.storage.conversations.find('web', 'new'))?.state.lastIntent).toBe('complaint');
     expect(await s.storage.conversations.findDelivery('wx:old')).toBeNull();
     expect(await s.storage.conversations.findDelivery('wx:new')).not.toBeNull();
-    expect(await s.storage.privacy.purge(NOW - 180 * DAY, NOW, IDLE)).toEqual({
+    expect(await s.storage.privacy.purge(NOW - 180 * DAY, IDLE)).toEqual({
       messages: 0,
       notes: 0,
       ratingComments: 0,
       handoffSummaries: 0,
       conversations: 0,
-      deliveries: 0,
-      sessions: 0,
-      proofCounts: 0,
     });
+    expect(await s.storage.privacy.purgeExpired(NOW)).toEqual({ deliveries: 0, sessions: 0, proofCounts: 0, loginFailures: 0 });
   });
 });

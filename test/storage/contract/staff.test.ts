@@ -9,6 +9,7 @@ import type { HandoffRecord } from '../../../src/core/stores.js';
 import { describeStores, type StoreUnderTest } from './stores.js';
 
 const NOW = Date.parse('2026-12-04T10:00:00+08:00');
+const DAY = 86_400_000;
 
 async function handoff(s: StoreUnderTest, userId: string, now = NOW, channel: 'web' | 'wechat-oa' = 'web'): Promise<HandoffRecord> {
   const c = { id: `conv-${userId}`, channel, userId, state: initialState(), updatedAt: now };
@@ -33,7 +34,7 @@ async function users(staff: StaffStore): Promise<void> {
 describeStores('staff store', (s) => {
   const staff = () => s.storage.staff;
 
-  it('keeps accounts, counts failed logins and locks at the limit', async () => {
+  it('keeps accounts, each name once', async () => {
     await users(staff());
     expect(await staff().findUser('s1')).toEqual({ id: 's1', name: '王坐席', role: 'agent' });
     expect(await staff().findAccountByName('王坐席')).toEqual({
@@ -41,20 +42,52 @@ describeStores('staff store', (s) => {
       name: '王坐席',
       role: 'agent',
       passwordHash: 'hash-1',
-      failedLogins: 0,
-      lockedUntil: null,
       disabled: false,
     });
-    expect(await staff().loginFailed('s1', NOW, 2, 60_000)).toEqual({ failedLogins: 1, lockedUntil: null });
-    expect(await staff().loginFailed('s1', NOW, 2, 60_000)).toEqual({ failedLogins: 2, lockedUntil: NOW + 60_000 });
-    expect((await staff().listUsers(NOW)).map((u) => [u.name, u.locked, u.disabled])).toEqual([
-      ['李坐席', false, false],
-      ['王坐席', true, false],
-      ['管理员', false, false],
+    expect((await staff().listUsers()).map((u) => [u.name, u.disabled])).toEqual([
+      ['李坐席', false],
+      ['王坐席', false],
+      ['管理员', false],
     ]);
-    await staff().loginSucceeded('s1');
-    expect((await staff().findAccountByName('王坐席'))?.failedLogins).toBe(0);
     await expect(staff().createUser({ id: 's9', name: '王坐席', role: 'agent', passwordHash: 'x', now: NOW })).rejects.toThrow();
+  });
+
+  it('counts failed logins per name and source, for names that exist or not', async () => {
+    const resetBefore = NOW - DAY;
+    expect(await staff().countLoginFailure('王坐席', '10.0.0.1', NOW, resetBefore)).toBe(1);
+    expect(await staff().countLoginFailure('王坐席', '10.0.0.1', NOW + 1, resetBefore)).toBe(2);
+    expect(await staff().countLoginFailure('王坐席', '10.0.0.2', NOW, resetBefore)).toBe(1);
+    expect(await staff().countLoginFailure('nobody', '10.0.0.1', NOW, resetBefore)).toBe(1);
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.1')).toEqual({ failures: 2, pausedUntil: 0 });
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.3')).toBeNull();
+    // Instances of a fleet fail at once: every failure counts, none twice.
+    const counts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => staff().countLoginFailure('李坐席', '10.0.0.9', NOW + i, resetBefore)),
+    );
+    expect(counts.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('pauses a name from one source, never shortening a longer pause, and clears on request', async () => {
+    await staff().countLoginFailure('王坐席', '10.0.0.1', NOW, NOW - DAY);
+    await staff().countLoginFailure('王坐席', '10.0.0.2', NOW, NOW - DAY);
+    await staff().pauseLogins('王坐席', '10.0.0.1', NOW + 60_000);
+    await staff().pauseLogins('王坐席', '10.0.0.1', NOW + 30_000);
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.1')).toEqual({ failures: 1, pausedUntil: NOW + 60_000 });
+    expect(await staff().pausedLoginNames(NOW)).toEqual(['王坐席']);
+    expect(await staff().pausedLoginNames(NOW + 60_000)).toEqual([]);
+    await staff().clearLoginFailures('王坐席', '10.0.0.2');
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.2')).toBeNull();
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.1')).not.toBeNull();
+    await staff().clearLoginFailures('王坐席');
+    expect(await staff().findLoginFailures('王坐席', '10.0.0.1')).toBeNull();
+  });
+
+  it('starts a count again after a quiet day, but not while a pause runs', async () => {
+    const at = (t: number) => staff().countLoginFailure('王坐席', '10.0.0.1', t, t - DAY);
+    await at(NOW);
+    expect(await at(NOW + DAY + 1)).toBe(1);
+    await staff().pauseLogins('王坐席', '10.0.0.1', NOW + 5 * DAY);
+    expect(await at(NOW + 3 * DAY)).toBe(2);
   });
 
   it('ends sessions when an account is disabled or its password changes, and expires them', async () => {
@@ -70,7 +103,7 @@ describeStores('staff store', (s) => {
     expect((await staff().findAccountByName('王坐席'))?.disabled).toBe(true);
     expect(await staff().updateUser('s2', { passwordHash: 'new' })).toBe(true);
     expect(await staff().findSession('t2', NOW)).toBeNull();
-    expect(await staff().updateUser('nobody', { unlock: true })).toBe(false);
+    expect(await staff().updateUser('nobody', { disabled: true })).toBe(false);
     await session('t3', 'a1');
     await staff().deleteSession('t3');
     expect(await staff().findSession('t3', NOW)).toBeNull();
