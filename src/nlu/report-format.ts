@@ -27,8 +27,10 @@ export function formatReport(r: EvaluationReport, options: { confusions?: number
   }
   if (r.slowest.length > 0) {
     lines.push('');
+    // Lengths, not texts: this report is printed for the held-out split (npm run train, npm run eval), whose
+    // lines must not reach whoever writes training data; `npm run bench:nlu` times texts in detail.
     lines.push('slowest utterances (whole understanding step)');
-    for (const s of r.slowest) lines.push(`  ${s.ms.toFixed(2).padStart(8)} ms  ${s.text}`);
+    for (const s of r.slowest) lines.push(`  ${s.ms.toFixed(2).padStart(8)} ms  ${[...s.text].length} characters`);
   }
   return lines.join('\n');
 }
