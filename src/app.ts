@@ -17,6 +17,7 @@ import type { ConversationStore, TokenCache } from './core/stores.js';
 import type { ConversationService } from './dialogue/conversation-service.js';
 import type { Behaviour } from './dialogue/definitions.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
+import { consoleAssets } from './http/console-assets.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { loadHtmlPage, sendHtmlPage } from './http/html-page.js';
 import { type CitizenInbox, messageRoutes } from './http/message-routes.js';
@@ -114,6 +115,8 @@ export async function wenzhengApp(app: FastifyInstance, deps: AppDeps): Promise<
       }),
     );
   }
+  // What the console pages (/console, /console/review, /models, /tickets) load beside themselves.
+  await app.register(consoleAssets);
   if (deps.staff) {
     await app.register(staffRoutes({ ...deps.staff, rates: deps.rates }));
     if (deps.analytics) {
