@@ -41,7 +41,7 @@ describePostgres('maintainer CLIs on PostgreSQL', () => {
   it('runs the retention purge on PostgreSQL', async () => {
     const r = await cli('privacy-purge', [], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/retention 180 days: messages 0/);
+    expect(r.stdout).toMatch(/retention 180 days; .*messages 0/);
   });
 
   it('refuses db:backup, which copies a SQLite file, and points to pg_dump', async () => {
