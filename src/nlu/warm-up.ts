@@ -8,7 +8,9 @@
  * (not taken from any corpus) to walk every stage: traditional characters,
  * full-width and pinyin input, corrections, every entity extractor and the
  * date recognizer's common paths — relative days, weekdays, dates, times,
- * periods, months, holidays, durations. Run at start-up before /readyz says
+ * periods, months, holidays, durations — and the forms the fast path for
+ * common dates leaves to it (ranges, sets, 约下午3点, 12点, 中秋节晚上), with
+ * the lunar calendar. Run at start-up before /readyz says
  * ready, and on a swapped-in model before it is published.
  */
 import type { NluModel } from './model.js';
@@ -50,6 +52,12 @@ export const WARM_UP_TEXTS: readonly string[] = [
   '春节前',
   '元旦',
   '中秋节',
+  '中秋节晚上',
+  '从明天到后天都可以',
+  '每周三上午',
+  '约下午3点',
+  '下午3点30分',
+  '中午12点休息吗',
   '晚上8点以后',
   '早上7点',
   '傍晚六点',

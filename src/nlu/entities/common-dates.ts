@@ -26,6 +26,7 @@
  * in every pair.
  */
 import { addDays, weekday } from '../../core/clock.js';
+import { comingLunarDate } from './lunar-dates.js';
 
 export interface Found {
   date?: string;
@@ -47,6 +48,19 @@ const DAY_PERIODS: Record<string, [number, 'am' | 'pm']> = {
   今早: [0, 'am'],
   明早: [1, 'am'],
 };
+/** Month and day; lunar ones are resolved by lunar-dates.ts (the recognizer's own reading of them is wrong). */
+const HOLIDAYS: Record<string, [month: number, day: number, lunar?: 'lunar']> = {
+  元旦: [1, 1],
+  春节: [1, 1, 'lunar'],
+  清明: [4, 4],
+  清明节: [4, 4],
+  劳动节: [5, 1],
+  端午: [5, 5, 'lunar'],
+  端午节: [5, 5, 'lunar'],
+  中秋: [8, 15, 'lunar'],
+  中秋节: [8, 15, 'lunar'],
+  国庆节: [10, 1],
+};
 const HOURS: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11 };
 
 const hour = (n: number) => `(?<h${n}>1[01]|[1-9]|十一|[一两二三四五六七八九十])点(?<half${n}>半)?`;
@@ -55,13 +69,18 @@ const EXPRESSION = new RegExp(
     '(?:(?<word>大后天|后天|明天|今天|昨天|前天)',
     '|(?<wdAll>(?<rel>这个?|本|上个?|下个?)?(?:周|星期|礼拜)(?<wd>[一二三四五六日天]))',
     '|(?<monthDay>(?<month>1[0-2]|[1-9])月(?<day>3[01]|[12][0-9]|[1-9])[日号])',
-    '|(?<nextMonth>下个?月(?<nextMonthDay>3[01]|[12][0-9]|[1-9])[日号]))',
-    `(?:(?<p1>上午|早上|下午|晚上)(?:${hour(1)})?)?`,
+    '|(?<nextMonth>下个?月(?<nextMonthDay>3[01]|[12][0-9]|[1-9])[日号])',
+    // A holiday only alone: 中秋节晚上 is two entities to the recognizer, not one.
+    '|(?<holiday>元旦|春节|清明节|清明(?!天)|劳动节|端午节|端午(?!后)|中秋节?|国庆节))',
+    // 明天9点 is 09:00 to the recognizer, as 九点 alone is.
+    `(?:(?<p1>上午|早上|下午|晚上)(?:${hour(1)})?|${hour(5)})?`,
     // 每天晚上 is 晚上 to the recognizer, but 每天晚上8点 a set (every day) it gives no entity for.
     `|(?<every>每天)?(?<p2>上午|早上|下午|晚上)(?:${hour(2)})?`,
     // 今晚上 the recognizer reads as 晚上 alone.
     `|(?<dp>今晚|明晚|昨晚|今早|明早)(?!上)(?:${hour(3)})?`,
     `|${hour(4)}`,
+    // 国庆 without 节 the recognizer does not read as a day.
+    '|(?<nothing>国庆)(?!节)',
   ].join(''),
   'u',
 );
@@ -101,7 +120,8 @@ export function commonDateReader(
     const m = EXPRESSION.exec(window);
     if (!m || m[0] === '') return undefined;
     const g = m.groups as Record<string, string | undefined>;
-    const dayAlone = m[0] === (g.word ?? g.wdAll ?? g.monthDay ?? g.nextMonth);
+    const dayAlone = m[0] === (g.word ?? g.wdAll ?? g.monthDay ?? g.nextMonth ?? g.holiday);
+    if (g.holiday && !dayAlone) return undefined;
     const range = dayAlone ? RANGE_AFTER.exec(window.slice(m.index + m[0].length)) : null;
     const end = m.index + m[0].length + (range?.[0].length ?? 0);
     const inWord = new Uint8Array(window.length);
@@ -120,9 +140,10 @@ export function commonDateReader(
     // 约, 可能, 到, 超过, 最多 … before 下午3点 or 九点 make it approximate or a range, and the recognizer
     // spans them; before 明天下午3点 they do not.
     if ((g.h2 || g.h4) && before !== undefined && patternChars.has(before)) return undefined;
-    if (g.every && g.h2) return undefined;
     const found: Found = { start: m.index + (g.every?.length ?? 0), end };
     const dayPeriod = g.dp ? DAY_PERIODS[g.dp] : undefined;
+    // 国庆 alone, and 每天晚上8点 (a set, every day): nothing to the recognizer.
+    if (g.nothing || (g.every && g.h2)) return [];
     if (g.word) found.date = addDays(today, DAY_WORDS[g.word] as number);
     else if (dayPeriod) found.date = addDays(today, dayPeriod[0]);
     else if (g.wd) {
@@ -136,6 +157,14 @@ export function commonDateReader(
       const day = Number(g.nextMonthDay);
       if (day > (DAYS_IN_MONTH[month - 1] as number)) return undefined;
       found.date = `${mo === 12 ? y + 1 : y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    } else if (g.holiday) {
+      const [month, day, lunar] = HOLIDAYS[g.holiday] as [number, number, 'lunar'?];
+      if (lunar) found.date = comingLunarDate(month, day, today);
+      else {
+        const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        const year = Number(today.slice(0, 4));
+        found.date = `${year}-${md}` >= today ? `${year}-${md}` : `${year + 1}-${md}`;
+      }
     } else if (g.month) {
       const month = Number(g.month);
       const day = Number(g.day);
@@ -145,13 +174,14 @@ export function commonDateReader(
       const year = Number(today.slice(0, 4));
       found.date = `${year}-${md}` >= today ? `${year}-${md}` : `${year + 1}-${md}`;
     }
-    const period = dayPeriod?.[1] ?? PERIODS[g.p1 ?? g.p2 ?? ''];
-    const h = g.h1 ?? g.h2 ?? g.h3 ?? g.h4;
+    // 明天9点 is 09:00, but 上周三9点 21:00: of its two readings the recognizer takes the first on or after today, else the last.
+    const period = dayPeriod?.[1] ?? PERIODS[g.p1 ?? g.p2 ?? ''] ?? (g.h5 && (found.date as string) < today ? 'pm' : undefined);
+    const h = g.h1 ?? g.h2 ?? g.h3 ?? g.h4 ?? g.h5;
     if (period) found.period = period;
     if (h) {
       // 九点 alone is 09:00 to the recognizer (its first reading of 09:00 and 21:00).
       const h24 = (HOURS[h] ?? Number(h)) + (period === 'pm' ? 12 : 0);
-      found.time = `${String(h24).padStart(2, '0')}:${(g.half1 ?? g.half2 ?? g.half3 ?? g.half4) ? '30' : '00'}`;
+      found.time = `${String(h24).padStart(2, '0')}:${(g.half1 ?? g.half2 ?? g.half3 ?? g.half4 ?? g.half5) ? '30' : '00'}`;
       found.period ??= 'am';
     }
     // 明天以后, 3月1号开始: a range, which the recognizer reports and recognise() drops.

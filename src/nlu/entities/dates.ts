@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { wallClock } from '../../core/clock.js';
 import type { DateEntity, Entity, PeriodEntity, TimeEntity } from '../../core/entities.js';
 import { commonDateReader, type Found } from './common-dates.js';
+import { comingLunarDate, lunarToGregorian } from './lunar-dates.js';
 
 const require = createRequire(import.meta.url);
 // The recognizers ship types that don't resolve under NodeNext; keep the untyped surface here.
@@ -108,6 +109,19 @@ function periodOf(timex: string): 'am' | 'pm' | undefined {
   return undefined;
 }
 
+/**
+ * 春节, 端午, 中秋 (and 除夕, 元宵, 重阳): the recognizer marks them lunar but
+ * resolves their lunar month and day as Gregorian ones (春节 → 1 January).
+ * Its timex keeps the lunar date: XXXX-01-01, or 2027-01-01 with a year.
+ */
+function lunarDate(value: any, today: string): string | undefined {
+  const m = /^(XXXX|[0-9]{4})-([0-9]{2})-([0-9]{2})/.exec(String(value?.timex ?? ''));
+  if (!m || String(value?.isLunar) !== 'True') return undefined;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return m[1] === 'XXXX' ? comingLunarDate(month, day, today) : lunarToGregorian(Number(m[1]), month, day);
+}
+
 function recognise(window: string, ref: Date, today: string): Found[] {
   const out: Found[] = [];
   calls++;
@@ -141,6 +155,8 @@ function recognise(window: string, ref: Date, today: string): Found[] {
     } else {
       continue; // ranges of days, durations, sets: not a single appointment slot
     }
+    const lunar = found.date === undefined ? undefined : lunarDate(values[0], today);
+    if (lunar) found.date = lunar;
     if (found.time && !found.period) found.period = Number(found.time.slice(0, 2)) < 12 ? 'am' : 'pm';
     out.push(found);
   }
