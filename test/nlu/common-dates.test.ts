@@ -174,6 +174,47 @@ describe('common date expressions without the recognizer', () => {
     expect(disagreements(cases)).toEqual([]);
   });
 
+  it('reads two expressions in one window as the recognizer does, or leaves them to it when joined (明天到后天, 周五周六)', () => {
+    const expressions = [
+      '明天',
+      '后天',
+      '周五',
+      '下周三',
+      '12月3号',
+      '下午',
+      '下午3点',
+      '明天上午',
+      '今晚',
+      '春节',
+      '九点',
+      '明天9点',
+      '国庆',
+    ];
+    const between = [
+      '',
+      ',',
+      '。',
+      '是',
+      '或',
+      '或者',
+      '还是',
+      '到',
+      '至',
+      '和',
+      '跟',
+      '浦东',
+      '不行就',
+      '可以',
+      '的话',
+      '上',
+      '前',
+      '以后',
+    ];
+    const cases: (readonly [string, string])[] = [];
+    for (const a of expressions) for (const b of expressions) for (const x of between) cases.push([`${a}${x}${b}`, pick(WEEK)]);
+    expect(disagreements(cases)).toEqual([]);
+  });
+
   it('needs that check: with 打 taken as inert before 明天, the recognizer disagrees (打明天 is "from tomorrow")', () => {
     const careless = commonDateReader(recognizerPatternChars(), `${INERT}打`);
     expect(shape(careless('打明天', '2026-11-25'))).not.toEqual(shape(recogniseWindow('打明天', nowOf('2026-11-25'))));

@@ -85,6 +85,8 @@ const EXPRESSION = new RegExp(
   'u',
 );
 
+const EXPRESSIONS = new RegExp(EXPRESSION.source, 'gu');
+
 /** In the recognizer's patterns, but checked inert next to every expression above (see the test). */
 export const INERT = '的去要在不还能会可约人长大来成生小安新嘉青度情于开中期这个天到过出又多号最几和之间儿或也';
 /**
@@ -96,6 +98,8 @@ export const INERT_AFTER = '上下每从点';
 const INERT_WORDS = /可以/gu;
 /** After a day alone, these make it a range the recognizer reports and we drop (明天以后, 3月1号开始, 周五前). */
 const RANGE_AFTER = /^(?:开始|以后|之后|以前|之前|以来|起|前|后)(?!天)/u; // not 明天以后天: 后天
+/** Inert beside one expression, but between two they make a range or a choice the recognizer reads as one. */
+const JOINERS = new Set('到至和或还也');
 const PUNCTUATION = new Set([...',.?!;。、“”‘’()《》【】…']);
 const HAN = /\p{Script=Han}/u;
 
@@ -116,26 +120,13 @@ export function commonDateReader(
   const inert = new Set(inertWords);
   const inertAfter = new Set(inertAfterWords);
   const isInert = (c: string) => inert.has(c) || PUNCTUATION.has(c) || (HAN.test(c) && !patternChars.has(c));
-  return (window, today) => {
-    const m = EXPRESSION.exec(window);
-    if (!m || m[0] === '') return undefined;
+  /** One expression, its range word included; undefined when in doubt, null when the recognizer finds nothing in it. */
+  const readOne = (m: RegExpExecArray, window: string, today: string): { end: number; found: Found | null } | undefined => {
     const g = m.groups as Record<string, string | undefined>;
     const dayAlone = m[0] === (g.word ?? g.wdAll ?? g.monthDay ?? g.nextMonth ?? g.holiday);
     if (g.holiday && !dayAlone) return undefined;
     const range = dayAlone ? RANGE_AFTER.exec(window.slice(m.index + m[0].length)) : null;
     const end = m.index + m[0].length + (range?.[0].length ?? 0);
-    const inWord = new Uint8Array(window.length);
-    for (const w of window.matchAll(INERT_WORDS)) inWord.fill(1, w.index, w.index + w[0].length);
-    let separated = false;
-    for (let i = m.index - 1; i >= 0; i--) {
-      const c = window[i] as string;
-      if (!inWord[i] && !isInert(c) && !(separated && inertAfter.has(c))) return undefined;
-      if (HAN.test(c) && !patternChars.has(c)) separated = true;
-    }
-    for (let i = end; i < window.length; i++) {
-      const c = window[i] as string;
-      if (!inWord[i] && !isInert(c) && !inertAfter.has(c)) return undefined;
-    }
     const before = window[m.index - 1];
     // 约, 可能, 到, 超过, 最多 … before 下午3点 or 九点 make it approximate or a range, and the recognizer
     // spans them; before 明天下午3点 they do not.
@@ -143,7 +134,7 @@ export function commonDateReader(
     const found: Found = { start: m.index + (g.every?.length ?? 0), end };
     const dayPeriod = g.dp ? DAY_PERIODS[g.dp] : undefined;
     // 国庆 alone, and 每天晚上8点 (a set, every day): nothing to the recognizer.
-    if (g.nothing || (g.every && g.h2)) return [];
+    if (g.nothing || (g.every && g.h2)) return { end, found: null };
     if (g.word) found.date = addDays(today, DAY_WORDS[g.word] as number);
     else if (dayPeriod) found.date = addDays(today, dayPeriod[0]);
     else if (g.wd) {
@@ -185,6 +176,43 @@ export function commonDateReader(
       found.period ??= 'am';
     }
     // 明天以后, 3月1号开始: a range, which the recognizer reports and recognise() drops.
-    return range ? [] : [found];
+    return { end, found: range ? null : found };
+  };
+
+  return (window, today) => {
+    const inWord = new Uint8Array(window.length);
+    for (const w of window.matchAll(INERT_WORDS)) inWord.fill(1, w.index, w.index + w[0].length);
+    const out: Found[] = [];
+    let from = 0;
+    let previousSingle = false;
+    for (const m of window.matchAll(EXPRESSIONS)) {
+      if (m[0] === '' || m.index < from) return undefined;
+      // Before an expression, back to the one before it: 上, 下, 每, 从 only where a character outside the patterns
+      // stands between (上海明天); between two, no word that joins them into a range (明天到后天, 周五或周六).
+      let separated = false;
+      for (let i = m.index - 1; i >= from; i--) {
+        const c = window[i] as string;
+        if (from > 0 && JOINERS.has(c)) return undefined;
+        if (!inWord[i] && !isInert(c) && !(separated && inertAfter.has(c))) return undefined;
+        if (HAN.test(c) && !patternChars.has(c)) separated = true;
+      }
+      // Two side by side (周五周六, 明天下午后天) the recognizer may read as one.
+      if (from > 0 && m.index === from) return undefined;
+      const one = readOne(m, window, today);
+      if (!one) return undefined;
+      // The recognizer joins a day to a time after it across a few words (明天的话下午3点), and a date to its
+      // weekday (12月3号,周五); only two dates, neither a weekday alone nor a range, are read apart.
+      const single = Boolean(one.found?.date) && !(m.groups?.wd && !m.groups.rel && m[0] === m.groups.wdAll);
+      if (from > 0 && !(single && previousSingle)) return undefined;
+      if (one.found) out.push(one.found);
+      previousSingle = single;
+      from = one.end;
+    }
+    if (from === 0) return undefined;
+    for (let i = from; i < window.length; i++) {
+      const c = window[i] as string;
+      if (!inWord[i] && !isInert(c) && !inertAfter.has(c)) return undefined;
+    }
+    return out;
   };
 }
