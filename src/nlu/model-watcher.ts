@@ -8,14 +8,13 @@
  * version that fails to load is logged once and skipped; the old model
  * keeps serving.
  */
-import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AppError } from '../core/errors.js';
 import { loadArtifactAsync } from './artifact.js';
 import type { NluModel } from './model.js';
 import type { ModelHolder } from './model-holder.js';
 import type { ModelStore } from './model-store.js';
-import { warmUp } from './warm-up.js';
+import { warmUpYielding } from './warm-up.js';
 
 export type WatchResult = 'unchanged' | 'swapped' | 'failed';
 
@@ -73,8 +72,7 @@ export class ModelWatcher {
     try {
       const model = await (this.o.load ?? loadArtifactAsync)(store.pathOf(version));
       if (model.version !== version) throw new AppError('MODEL_INVALID', `${store.pathOf(version)} holds version ${model.version}`);
-      await setImmediate();
-      warmUp(model);
+      await warmUpYielding(model);
       const previous = holder.swap(model);
       this.#failed = null;
       log.info({ version, previous: previous?.version ?? null, ms: Math.round(performance.now() - started) }, 'model swapped');

@@ -38,6 +38,9 @@ const PERIODS = ['上午', '早上', '下午', '晚上'];
 const CLOCK = HOURS.flatMap((h) => [`${h}点`, `${h}点半`]);
 const PERIOD_FORMS = [...CLOCK, ...PERIODS, ...PERIODS.flatMap((p) => CLOCK.map((c) => `${p}${c}`))];
 const DAY_PERIODS = ['今晚', '明晚', '昨晚', '今早', '明早'].flatMap((d) => [d, `${d}8点`, `${d}十点半`]);
+const HOLIDAYS = ['元旦', '春节', '清明', '清明节', '劳动节', '端午', '端午节', '中秋', '中秋节', '国庆节', '国庆'];
+// Around the lunar holidays, and 春节 of 2027 and 2030, which ICU places a day off (lunar-dates.ts).
+const HOLIDAY_DAYS = ['2026-02-16', '2026-02-17', '2026-02-18', '2027-02-05', '2027-02-06', '2027-02-07', '2030-02-02', '2030-02-03'];
 
 let seed = 20261125;
 const next = (n: number) => {
@@ -87,8 +90,32 @@ describe('common date expressions without the recognizer', () => {
     expect(disagreements(cases)).toEqual([]);
   });
 
+  it('reads holidays alone, before words and ranges as the recognizer does, lunar ones on their lunar dates', () => {
+    const after = ['', '前', '后', '以后', '期间', '那天', '放假吗', '能办吗', '上班', '晚上', '9点', '上午10点', '节'];
+    const cases = HOLIDAYS.flatMap((h) =>
+      after.flatMap((a) =>
+        [...WEEK.slice(0, 2), ...EDGES, ...HOLIDAY_DAYS, '2026-06-19', '2026-09-25'].map((t) => [`${h}${a}`, t] as const),
+      ),
+    );
+    expect(disagreements(cases)).toEqual([]);
+  });
+
   it('answers for all of those forms (or the fast path would be no faster)', () => {
-    const unanswered = [...WORDS, ...WEEKDAYS, ...PERIOD_FORMS, ...DAY_PERIODS, '明天上午9点', '下周三下午3点半', '12月3号晚上8点']
+    const unanswered = [
+      ...WORDS,
+      ...WEEKDAYS,
+      ...PERIOD_FORMS,
+      ...DAY_PERIODS,
+      ...HOLIDAYS,
+      '明天上午9点',
+      '下周三下午3点半',
+      '12月3号晚上8点',
+      '明天9点',
+      '上周三十点半',
+      '每天晚上8点',
+      '春节前',
+      '国庆节期间',
+    ]
       .concat(MONTH_DAYS.filter((d) => !/^(2月(30|31)|[469]月31|11月31)/.test(d)))
       .filter((w) => readCommonDates(w, '2026-11-25') === undefined);
     expect(unanswered).toEqual([]);
@@ -101,7 +128,6 @@ describe('common date expressions without the recognizer', () => {
       '上的周三', // last week's Wednesday to the recognizer
       '每周三', // every Wednesday: a set, no entity
       '每个周三',
-      '每天晚上8点',
       '从明天到后天',
       '打明天', // from tomorrow
       '明天和后天',
@@ -113,7 +139,8 @@ describe('common date expressions without the recognizer', () => {
       '晚上12点',
       '12点',
       '下午0点',
-      '明天9点', // without a period: 09:00 or 21:00
+      '中秋节晚上', // two entities to the recognizer
+      '明天中午9点',
       '今晚上', // 晚上 alone to the recognizer
       '明天中午',
       '2月29号', // it picks the leap years around
@@ -130,7 +157,10 @@ describe('common date expressions without the recognizer', () => {
   });
 
   it('treats as inert only the characters the recognizer cannot join to an expression, alone and in pairs', () => {
-    const expressions = ['明天', '周三', '下周三', '12月3号', '下午', '下午3点', '明天上午', '下周三下午3点半', '九点', '今晚', '每天晚上'];
+    const expressions = [
+      ...['明天', '周三', '下周三', '12月3号', '下午', '下午3点', '明天上午', '下周三下午3点半', '九点', '今晚', '每天晚上'],
+      ...['明天9点', '上周五十点', '每天早上8点', '春节', '中秋节', '清明', '国庆'],
+    ];
     const around = [...INERT, ...INERT_AFTER, ...',.?!;。、“”()', '浦', '办', '可以'];
     const cases: (readonly [string, string])[] = [];
     for (const e of expressions)
@@ -141,6 +171,47 @@ describe('common date expressions without the recognizer', () => {
       const right = Array.from({ length: next(4) }, () => pick(around)).join('');
       cases.push([`${left}${pick(expressions)}${right}`, pick(WEEK)]);
     }
+    expect(disagreements(cases)).toEqual([]);
+  });
+
+  it('reads two expressions in one window as the recognizer does, or leaves them to it when joined (明天到后天, 周五周六)', () => {
+    const expressions = [
+      '明天',
+      '后天',
+      '周五',
+      '下周三',
+      '12月3号',
+      '下午',
+      '下午3点',
+      '明天上午',
+      '今晚',
+      '春节',
+      '九点',
+      '明天9点',
+      '国庆',
+    ];
+    const between = [
+      '',
+      ',',
+      '。',
+      '是',
+      '或',
+      '或者',
+      '还是',
+      '到',
+      '至',
+      '和',
+      '跟',
+      '浦东',
+      '不行就',
+      '可以',
+      '的话',
+      '上',
+      '前',
+      '以后',
+    ];
+    const cases: (readonly [string, string])[] = [];
+    for (const a of expressions) for (const b of expressions) for (const x of between) cases.push([`${a}${x}${b}`, pick(WEEK)]);
     expect(disagreements(cases)).toEqual([]);
   });
 
@@ -183,10 +254,24 @@ describe('date entities through the fast path', () => {
     expect(dateRecognizerCalls() - before).toBe(0);
   });
 
-  it('still calls the recognizer for the rest: 三天后, 春节前', () => {
+  it('reads 春节, 明天9点 and 每天晚上8点 without calling the recognizer', () => {
+    const before = dateRecognizerCalls();
+    const read = (text: string) => extractEntities(text, NOW).map((e) => [e.type, e.value, e.text]);
+    expect(read('春节放假吗')).toEqual([['date', '2027-02-06', '春节']]);
+    expect(read('春节前能办好吗')).toEqual([]); // a range before it, as the recognizer reads it
+    expect(read('明天9点可以吗')).toEqual([
+      ['date', '2026-11-26', '明天9点'],
+      ['time', '09:00', '明天9点'],
+      ['period', 'am', '明天9点'],
+    ]);
+    expect(read('每天晚上8点都很吵')).toEqual([]); // every evening: no one date
+    expect(dateRecognizerCalls() - before).toBe(0);
+  });
+
+  it('still calls the recognizer for the rest: 三天后, 中秋节晚上', () => {
     const before = dateRecognizerCalls();
     expect(extractEntities('三天后再说', NOW).find((e) => e.type === 'date')).toMatchObject({ value: '2026-11-28' });
-    expect(extractEntities('春节前能办好吗', NOW)).toEqual([]);
+    expect(extractEntities('中秋节晚上开门吗', NOW).find((e) => e.type === 'date')).toMatchObject({ value: '2027-09-15' });
     expect(dateRecognizerCalls() - before).toBe(2);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dateRecognizerCalls } from '../../src/nlu/entities/dates.js';
-import { WARM_UP_TEXTS, warmUp } from '../../src/nlu/warm-up.js';
+import { RECOGNIZER_ROUNDS, WARM_UP_TEXTS, warmUp, warmUpYielding } from '../../src/nlu/warm-up.js';
 import { shippedModel } from '../helpers/app.js';
 
 describe('warming a model before it serves', () => {
@@ -33,9 +33,27 @@ describe('warming a model before it serves', () => {
     expect(dateRecognizerCalls() - before).toBeGreaterThanOrEqual(10);
   });
 
-  it('parses each text twice and says how long it took', () => {
+  it('parses each text twice, then again on earlier days for the recognizer, and says how long it took', () => {
     const r = warmUp(model, now);
-    expect(r.parses).toBe(WARM_UP_TEXTS.length * 2);
+    expect(r.parses).toBe(WARM_UP_TEXTS.length * (2 + RECOGNIZER_ROUNDS));
     expect(r.ms).toBeGreaterThan(0);
+  });
+
+  it('runs the recognizer again on each earlier day, its windows for today being cached', () => {
+    const day = new Date('2027-05-20T10:00:00+08:00');
+    warmUp(model, day, 0);
+    const before = dateRecognizerCalls();
+    warmUp(model, day, 2);
+    const perDay = dateRecognizerCalls() - before;
+    expect(perDay).toBeGreaterThanOrEqual(2 * 10);
+  });
+
+  it('warms a swapped-in model in steps, letting the event loop run between them', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const r = await warmUpYielding(model, now, 3);
+    clearInterval(timer);
+    expect(r.parses).toBe(WARM_UP_TEXTS.length * 5);
+    expect(ticks).toBeGreaterThan(0);
   });
 });

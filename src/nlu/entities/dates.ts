@@ -1,29 +1,27 @@
 /**
  * Chinese dates and times via Microsoft Recognizers-Text: the only file that
  * imports it. It understands 明天上午, 下周三下午, 12月3号, 3天后 and far more
- * than a hand-written parser would.
+ * than a hand-written parser would. It reads 春节, 端午 and 中秋 as the
+ * Gregorian 1 January, 5 May and 15 August, though it marks them lunar; we
+ * resolve those to their real dates (lunar-dates.ts).
  *
- * It is also slow: 0.3–0.7 ms per call even fully warm, on a window of a
- * few characters, and a parse that calls it took 1–2 ms in a freshly warmed
- * process, against a cold p99 target of 1 ms for a whole parse (issue 15).
- * So we (1) run it only on a small window around a cue that something
- * date-like is there (not on 周边, 快一点, 10号线, 一日游: words that only
- * look like dates), (2) read the commonest expressions ourselves
- * (common-dates.ts: 明天上午9点, 下周三下午, 12月3号, exactly as the
- * recognizer reads them, which its test checks) and (3) memoise its window
- * results per calendar day in a bounded LRU.
- *
- * Measured (`npm run bench:nlu`, 846 held-out texts each parsed once in five
- * fresh processes warmed as served, on a 2-core machine shared with other
- * work): p99 of the per-text fastest 1.43 ms before (1) and (2), 0.99–1.17 ms
- * after; the single-run cold p99 (1.69–7.46 ms before, 1.38–3.80 ms after)
- * is dominated by the other work's load. corpus/train lines that reach the
- * recognizer: 342 of 3,965 before, 58 after.
+ * It is also slow: 0.3–0.7 ms per call even fully warm, and 0.5–4 ms on a
+ * window a freshly warmed process has not seen, against a cold p99 target
+ * of 1 ms for a whole parse (issue 15). So we (1) run it only on a small
+ * window around a cue that something date-like is there (not on 周边,
+ * 快一点, 10号线, 一日游: words that only look like dates), (2) read the
+ * commonest expressions ourselves (common-dates.ts: 明天上午9点, 下周三下午,
+ * 12月3号, 明天9点, 春节, exactly as the recognizer reads them, which its test
+ * checks) and (3) memoise its window results per calendar day in a bounded
+ * LRU. corpus/train lines that reach the recognizer: 342 of 3,965 before (1)
+ * and (2), 58 after, 50 with holidays, 明天9点 and two dates per window.
+ * Cold-start figures are in docs/nlu.md.
  */
 import { createRequire } from 'node:module';
 import { wallClock } from '../../core/clock.js';
 import type { DateEntity, Entity, PeriodEntity, TimeEntity } from '../../core/entities.js';
 import { commonDateReader, type Found } from './common-dates.js';
+import { comingLunarDate, lunarToGregorian } from './lunar-dates.js';
 
 const require = createRequire(import.meta.url);
 // The recognizers ship types that don't resolve under NodeNext; keep the untyped surface here.
@@ -108,6 +106,19 @@ function periodOf(timex: string): 'am' | 'pm' | undefined {
   return undefined;
 }
 
+/**
+ * 春节, 端午, 中秋 (and 除夕, 元宵, 重阳): the recognizer marks them lunar but
+ * resolves their lunar month and day as Gregorian ones (春节 → 1 January).
+ * Its timex keeps the lunar date: XXXX-01-01, or 2027-01-01 with a year.
+ */
+function lunarDate(value: any, today: string): string | undefined {
+  const m = /^(XXXX|[0-9]{4})-([0-9]{2})-([0-9]{2})/.exec(String(value?.timex ?? ''));
+  if (!m || String(value?.isLunar) !== 'True') return undefined;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return m[1] === 'XXXX' ? comingLunarDate(month, day, today) : lunarToGregorian(Number(m[1]), month, day);
+}
+
 function recognise(window: string, ref: Date, today: string): Found[] {
   const out: Found[] = [];
   calls++;
@@ -141,6 +152,8 @@ function recognise(window: string, ref: Date, today: string): Found[] {
     } else {
       continue; // ranges of days, durations, sets: not a single appointment slot
     }
+    const lunar = found.date === undefined ? undefined : lunarDate(values[0], today);
+    if (lunar) found.date = lunar;
     if (found.time && !found.period) found.period = Number(found.time.slice(0, 2)) < 12 ? 'am' : 'pm';
     out.push(found);
   }
