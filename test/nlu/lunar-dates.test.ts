@@ -3,7 +3,7 @@
  * as Gregorian ones (春节 → 1 January). The dates expected are the Hong
  * Kong Observatory's for 2026 and 2027 and, for the other years, ICU's
  * Chinese calendar where it agrees with Meeus's new moons; ICU itself is a
- * day off for 春节 2027 and 2030 (lunar-dates.ts).
+ * day off for 春节 2027 and 2030, which lunar-dates.ts does not use.
  */
 import { describe, expect, it } from 'vitest';
 import { extractEntities } from '../../src/nlu/entities/index.js';
@@ -46,7 +46,7 @@ describe('lunar holidays', () => {
     expect(dateIn('劳动节', '2026-11-25')).toBe('2027-05-01');
   });
 
-  it('gives Chinese New Year on the published day where ICU is a day off (2027, 2030)', () => {
+  it('gives Chinese New Year on the published day, also where ICU is a day off (2027, 2030)', () => {
     const years = [2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035];
     expect(years.map((y) => lunarToGregorian(y, 1, 1))).toEqual([
       '2024-02-10',

@@ -6,57 +6,18 @@
  * citizen asking 春节前能办吗 heard about New Year's Day; dates.ts and the
  * fast path resolve them here instead.
  *
- * Node's ICU has the Chinese calendar, so no table or dependency is needed,
- * except where ICU is wrong: it places a new moon by an approximation that
- * errs when the moon is new within minutes of Beijing midnight. Checked
- * against Meeus's new-moon algorithm (Astronomical Algorithms, ch. 49) for
- * every lunar month from 2024 to 2060, ICU starts two months a day off:
- * 正月 of 2027 (new moon 23:56 on 6 February, ICU says the 7th; the Hong Kong
- * Observatory's 2027 calendar has 春节 on the 6th) and 正月 of 2030 (new
- * moon 00:07 on 3 February, ICU says the 2nd). Those are corrected below.
+ * The conversion is lunar-typescript's (6tail's lunar, the usual Chinese
+ * calendar library, with tables from 1900 to 2100). Node's ICU also has the
+ * Chinese calendar, but places two new moons near Beijing midnight a day
+ * off in the years that matter here (春节 2027 and 2030, checked against
+ * Meeus's new-moon algorithm and the Hong Kong Observatory's calendar):
+ * a library that publishes its tables beats a correction table of our own.
  */
+import { Lunar } from 'lunar-typescript';
 import { addDays } from '../../core/clock.js';
 
-// en-US numbering: months are 1–12, a leap month '6bis'; relatedYear is the Gregorian year the lunar year starts in.
-const CHINESE = new Intl.DateTimeFormat('en-US-u-ca-chinese', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' });
-
-/** First days of lunar months that ICU places on the wrong day (lunar year-month → Gregorian date). */
-const MONTH_STARTS: Readonly<Record<string, string>> = { '2027-1': '2027-02-06', '2030-1': '2030-02-03' };
-
-const DAY_MS = 86_400_000;
-const starts = new Map<string, string>();
-
-function lunarFields(t: number): { year: string; month: string; day: string } {
-  let year = '';
-  let month = '';
-  let day = '';
-  // TypeScript's lib does not list 'relatedYear' among the part types, which ICU gives for this calendar.
-  for (const p of CHINESE.formatToParts(new Date(t)) as { type: string; value: string }[]) {
-    if (p.type === 'relatedYear') year = p.value;
-    else if (p.type === 'month') month = p.value;
-    else if (p.type === 'day') day = p.value;
-  }
-  return { year, month, day };
-}
-
 /** The Gregorian date of the 1st of (non-leap) lunar month `month` of the lunar year starting in Gregorian `year`. */
-function monthStart(year: number, month: number): string {
-  const key = `${year}-${month}`;
-  const known = MONTH_STARTS[key] ?? starts.get(key);
-  if (known) return known;
-  // The lunar year starts between 21 January and 21 February; a month is 29 or 30 days, a leap month before adds one more.
-  const from = Date.UTC(year, 0, 21) + Math.floor((month - 1) * 29.5 - 7) * DAY_MS;
-  for (let i = 0; i < 60; i++) {
-    const t = from + i * DAY_MS;
-    const f = lunarFields(t);
-    if (f.year === String(year) && f.month === String(month) && f.day === '1') {
-      const date = new Date(t).toISOString().slice(0, 10);
-      starts.set(key, date);
-      return date;
-    }
-  }
-  throw new Error(`lunar ${key}: no first day found`);
-}
+const monthStart = (year: number, month: number): string => Lunar.fromYmd(year, month, 1).getSolar().toYmd();
 
 /**
  * The Gregorian date of a lunar date in the lunar year starting in Gregorian
