@@ -3,8 +3,10 @@
  * housing-fund checklist for a purpose, the residence-permit case, a garbage
  * item's category, a district's service hall. Pure.
  */
+import { isWorkingDay } from '../core/calendar.js';
 import type { FormState } from '../core/conversation.js';
 import type { Behaviour, FormDef, IntentDef } from './definitions.js';
+import { formatDate } from './slots.js';
 
 export function answerFrom(b: Behaviour, def: IntentDef, formDef: FormDef, form: FormState): string {
   const value = form.slots[formDef.slots[0]?.name ?? ''] ?? '';
@@ -34,3 +36,21 @@ export function answerFrom(b: Behaviour, def: IntentDef, formDef: FormDef, form:
 
 /** A note written without its full stop, as a sentence. */
 const sentence = (t: string) => (/[。！？!?]$/.test(t.trim()) ? t.trim() : `${t.trim().replace(/[，、；,;]+$/, '')}。`);
+
+/**
+ * Whether the halls work on a day a citizen asks about (端午节上班吗, 周六开门吗),
+ * from the holiday calendar; a year the calendar has no entry for is said
+ * to be unknown rather than guessed from the weekday.
+ */
+export function hallDayNote(b: Behaviour, date: string): string {
+  const when = formatDate(date);
+  if (b.calendar.workdays.has(date)) return `${when}是调休上班日，办事大厅照常办公。`;
+  if (b.calendar.holidays.has(date)) return `${when}是法定节假日，办事大厅一般不对外办公；不少事项可以在“随申办”上网办。`;
+  const year = date.slice(0, 4);
+  if (![...b.calendar.holidays].some((d) => d.startsWith(year))) {
+    return `${when}的放假安排我这里还没有，请以国务院放假通知和办事大厅的公告为准。`;
+  }
+  return isWorkingDay(date, b.calendar)
+    ? `${when}是工作日，办事大厅照常办公。`
+    : `${when}是周末，办事大厅一般不对外办公（个别中心周末开放，以公告为准）。`;
+}

@@ -16,7 +16,7 @@ import {
 } from '../core/conversation.js';
 import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
-import { answerFrom } from './answers.js';
+import { answerFrom, hallDayNote } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
 import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './follow-up.js';
 import {
@@ -479,6 +479,9 @@ export class DialogueEngine {
       else if (slot.default === 'last_reference' && state.lastReference) form.slots[slot.name] = state.lastReference;
     }
     const intro = formDef.answer_from && !formDef.slots.every((s) => form.slots[s.name] !== undefined) ? [text(def.answer)] : [];
+    // 端午节上班吗: the day asked about comes first, then where the halls are.
+    const day = formDef.answer_from === 'service_halls' ? parse.entities.find((e) => e.type === 'date') : undefined;
+    if (day) intro.unshift(text(hallDayNote(this.b, day.value)));
     const next = this.advance({ ...state, status: 'form', form }, def, formDef);
     // A value given but not acceptable (下周六: a weekend) is explained, not silently asked for again.
     const pending = next.state.form?.pending;

@@ -4,6 +4,7 @@
  * entry nobody would see until morning. Working days follow the calendar in
  * intents/data (public holidays off, make-up days on), in Shanghai time.
  */
+import { isWorkingDay } from '../core/calendar.js';
 import { addDays, wallClock, weekday } from '../core/clock.js';
 
 export interface OfficeHours {
@@ -38,12 +39,7 @@ export function officeHours(
   const open = Number(m[1]) * 60 + Number(m[2]);
   const close = Number(m[3]) * 60 + Number(m[4]);
   if (!(open < close && close <= 24 * 60)) throw new Error(`office hours "${spec}": the opening must come before the closing`);
-  const isWorkday = (date: string) => {
-    if (calendar.workdays.has(date)) return true;
-    if (calendar.holidays.has(date)) return false;
-    const iso = weekday(date) === 0 ? 7 : weekday(date);
-    return days.includes(iso);
-  };
+  const isWorkday = (date: string) => isWorkingDay(date, calendar, days);
   const hhmm = (mins: number) => `${Math.floor(mins / 60)}:${String(mins % 60).padStart(2, '0')}`;
   return {
     isOpen(now) {

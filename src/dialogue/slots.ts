@@ -2,6 +2,7 @@
  * Reading a slot's value out of a parse. Pure: the parse, the slot's
  * definition and the behaviour data in, a value or a reason out.
  */
+import { isWorkingDay } from '../core/calendar.js';
 import { addDays, wallClock, weekday } from '../core/clock.js';
 import type { EntityOf, EntityType } from '../core/entities.js';
 import type { Parse } from '../core/parse.js';
@@ -24,19 +25,12 @@ const SKIP = /^(不用|不需要|不留|没有|无|跳过|不必|不要|算了�
 const BARE_REQUEST =
   /^(我|本人)?(想|要|想要|需要)?(投诉|举报|反映|反应|提个?建议|建议|提意见|意见|投诉一下|举报一下|反映个?问题|反映一下)[一下个吧啊呢。.!！?？]*$/;
 
-export function isWorkday(date: string, behaviour: Behaviour): boolean {
-  if (behaviour.calendar.workdays.has(date)) return true;
-  if (behaviour.calendar.holidays.has(date)) return false;
-  const d = weekday(date);
-  return d !== 0 && d !== 6;
-}
-
 /** Reasons are shown to citizens; keep them short and say what was wrong. */
 function checkFutureWorkday(date: string, now: Date, behaviour: Behaviour): string | null {
   const today = wallClock(now).date;
   if (date <= today) return date < today ? `${formatDate(date)}已经过去了，` : '当天不能预约，';
   if (date > addDays(today, 60)) return '只能预约 60 天以内的日期，';
-  if (!isWorkday(date, behaviour)) {
+  if (!isWorkingDay(date, behaviour.calendar)) {
     return behaviour.calendar.holidays.has(date) ? `${formatDate(date)}是法定节假日，` : `${formatDate(date)}是周末，办事大厅不对外服务，`;
   }
   return null;

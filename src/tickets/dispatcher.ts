@@ -13,12 +13,13 @@
  */
 
 import type { Logger } from 'pino';
+import type { WorkCalendar } from '../core/calendar.js';
 import type { DepartmentClassifier, DepartmentPrediction } from '../core/dispatch.js';
 import type { JobTicks } from '../core/fleet.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
 import type { Departments } from '../dispatch/departments.js';
 import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
-import { type DueDays, dueAt, type WorkCalendar } from './due-dates.js';
+import { type DueDays, dueAt } from './due-dates.js';
 
 /** NLP.js classifies a ticket in milliseconds; past this something is wrong, and the ticket waits for staff. */
 const CLASSIFY_TIMEOUT_MS = 5_000;

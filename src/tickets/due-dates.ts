@@ -4,20 +4,9 @@
  * OFFICE_DAYS corrected by the holiday calendar (make-up days on, public
  * holidays off) — the same rule as the desk's office hours.
  */
-import { addDays, wallClock, weekday } from '../core/clock.js';
+import { isWorkingDay, type WorkCalendar } from '../core/calendar.js';
+import { addDays, wallClock } from '../core/clock.js';
 import type { TicketKind } from '../core/conversation.js';
-
-export interface WorkCalendar {
-  holidays: ReadonlySet<string>;
-  workdays: ReadonlySet<string>;
-}
-
-export function isWorkingDay(date: string, days: readonly number[], calendar: WorkCalendar): boolean {
-  if (calendar.workdays.has(date)) return true;
-  if (calendar.holidays.has(date)) return false;
-  const iso = weekday(date) === 0 ? 7 : weekday(date);
-  return days.includes(iso);
-}
 
 /** End of a Shanghai calendar day (the first millisecond of the next), epoch ms. */
 const endOfDay = (date: string) => Date.parse(`${addDays(date, 1)}T00:00:00+08:00`);
@@ -28,7 +17,7 @@ export function dueAt(filedAt: number, workingDays: number, days: readonly numbe
   // 400 days bounds a calendar that has (mistakenly) no working day at all.
   for (let i = 0; left > 0 && i < 400; i++) {
     date = addDays(date, 1);
-    if (isWorkingDay(date, days, calendar)) left--;
+    if (isWorkingDay(date, calendar, days)) left--;
   }
   return endOfDay(date);
 }
