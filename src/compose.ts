@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { citizenCookieSecret } from './channels/web/citizen-identity.js';
 import { WechatApiClient } from './channels/wechat-oa/api-client.js';
 import { wechatStaffSender } from './channels/wechat-oa/staff-sender.js';
+import type { WechatyChannelOptions } from './channels/wechaty/wechaty-channel.js';
+import type { WechatyOnLeader } from './channels/wechaty/wechaty-on-leader.js';
 import type { Config } from './config.js';
 import type { DepartmentClassifier, DepartmentCorrections } from './core/dispatch.js';
 import type { Fleet } from './core/fleet.js';
@@ -45,8 +47,10 @@ export interface Composed {
   conversations: ConversationService;
   desk: StaffDesk;
   events: StaffEvents;
-  /** Channels register how staff messages reach their citizens (main.ts adds Wechaty). */
+  /** Channels register how staff messages reach their citizens. */
   outbox: CitizenOutbox;
+  /** The Wechaty bot, run on the fleet's leader (WECHATY_PUPPET); the caller starts its campaign once the server listens. */
+  wechaty?: WechatyOnLeader;
   /** 派单: the department list, the dispatch classifier and staff corrections. */
   dispatch: Dispatch;
   /** Ticket work (issue 13): dispatch on filing and the staff's ticket desk; absent where the storage has no ticket store. */
@@ -77,6 +81,8 @@ export async function composeApp(o: {
   httpLogger?: boolean | object;
   /** Several instances' coordination (openFleet), opened and closed by the caller; one process by default. */
   fleet?: Fleet;
+  /** Tests: the Wechaty puppet (a factory of mock puppets) instead of WECHATY_PUPPET. */
+  wechatyPuppet?: WechatyChannelOptions['puppet'];
   /** Tests: a stand-in dispatch classifier and corrections instead of the dispatch model's (read at each use). */
   dispatchWith?: { classifier: () => DepartmentClassifier | null; corrections: () => DepartmentCorrections | null };
 }): Promise<Composed> {
@@ -159,6 +165,20 @@ export async function composeApp(o: {
     log: o.log.child({ module: 'desk' }),
   });
   deskOf = desk;
+  // Wechaty is imported only when configured: loading it costs ~80 MB of resident memory.
+  const puppet = o.wechatyPuppet ?? c.WECHATY_PUPPET;
+  const wechaty = puppet
+    ? (await import('./channels/wechaty/wechaty-on-leader.js')).wechatyOnLeader({
+        puppet,
+        puppetToken: c.WECHATY_PUPPET_TOKEN,
+        conversations,
+        outbox,
+        leadership: fleet.leadership,
+        unsupportedMessage: m.unsupported_media ?? '',
+        log: o.log.child({ module: 'wechaty' }),
+      })
+    : undefined;
+  if (wechaty) metrics.leader('wechaty', () => wechaty.leading);
   if (o.storage.tickets)
     ticketWork = composeTickets({
       config: c,
@@ -250,11 +270,13 @@ export async function composeApp(o: {
   });
   retention.start(undefined, fleet.jobs);
   server.addHook('onClose', async () => {
+    // First: a stand-by takes the bot over while the rest shuts down.
+    await wechaty?.resign();
     modelDesk.stop();
     desk.stop();
     ticketWork?.dispatcher.stop();
     retention.stop();
     await pool?.close();
   });
-  return { store, staff, metrics, conversations, desk, events, outbox, dispatch, tickets: ticketWork, server };
+  return { store, staff, metrics, conversations, desk, events, outbox, wechaty, dispatch, tickets: ticketWork, server };
 }

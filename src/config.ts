@@ -92,7 +92,10 @@ export const configSchema = z.object({
   WECHAT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
   /** Past this, answer "success" at once and send the reply through the customer-service API. */
   WECHAT_REPLY_DEADLINE_MS: z.coerce.number().int().positive().max(4800).default(4000),
-  /** Wechaty puppet to start with the server (e.g. wechaty-puppet-service); the channel is off when unset. */
+  /**
+   * Wechaty puppet to start with the server (e.g. wechaty-puppet-service); the channel is off when unset.
+   * Several instances on PostgreSQL may set it: one runs the bot, the others stand by (docs/deploy.md 11.1.1).
+   */
   WECHATY_PUPPET: z.string().min(1).optional(),
   /** Token for the puppet (wechaty-puppet-service and similar). */
   WECHATY_PUPPET_TOKEN: z.string().min(1).optional(),

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   models.swap(await loadOrTrainModel(config.modelsDir, config.CORPUS_DIR, log.child({ module: 'nlu' })));
   const dispatchLog = log.child({ module: 'dispatch' });
   const dispatchModels = new ModelHolder(await loadOrTrainDispatchModel(config, dispatchLog));
-  const { conversations, server, outbox } = await composeApp({ config, storage, fleet, models, dispatchModels, behaviour, log });
+  const { server, wechaty } = await composeApp({ config, storage, fleet, models, dispatchModels, behaviour, log });
   // A model promoted by `npm run retrain` or `model:rollback` (another process) is swapped in without a restart.
   const watcher = new ModelWatcher({
     store: new ModelStore(config.modelsDir),
@@ -52,22 +52,6 @@ async function main(): Promise<void> {
     log: dispatchLog,
   });
   if (config.WECHAT_TOKEN) log.info('WeChat Official Account channel enabled at /wechat');
-  // The Wechaty bot runs beside the HTTP server; a failing puppet is
-  // restarted with backoff by the channel and never stops the server.
-  // Wechaty is imported only when configured: loading it costs ~80 MB of resident memory.
-  const wechaty = config.WECHATY_PUPPET
-    ? new (await import('./channels/wechaty/wechaty-channel.js')).WechatyChannel({
-        puppet: config.WECHATY_PUPPET,
-        puppetToken: config.WECHATY_PUPPET_TOKEN,
-        conversations,
-        log: log.child({ module: 'wechaty' }),
-        unsupportedMessage: behaviour.dialogue.messages.unsupported_media ?? '',
-      })
-    : null;
-  // Staff replies to Wechaty citizens go out through the bot.
-  if (wechaty) {
-    outbox.register('wechaty', (await import('./channels/wechaty/wechaty-sender.js')).wechatySender(wechaty));
-  }
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
@@ -75,7 +59,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     await watcher.stop();
     await dispatchWatcher.stop();
-    await wechaty?.stop();
+    // Hands the Wechaty bot over to a stand-by at once, before waiting for requests in flight.
+    await wechaty?.resign();
     await server.close();
     await fleet.close();
     await storage.close();
@@ -86,7 +71,10 @@ async function main(): Promise<void> {
   await server.listen({ port: config.PORT, host: config.HOST });
   watcher.start();
   dispatchWatcher.start();
-  if (wechaty) void wechaty.start();
+  // The Wechaty bot runs beside the HTTP server, on the one instance of the
+  // fleet that leads (always this one on SQLite); a failing puppet is
+  // restarted with backoff by the channel and never stops the server.
+  wechaty?.start();
 }
 
 main().catch((e: unknown) => {

@@ -37,8 +37,39 @@ export interface RateCounter {
   incr(key: string, windowMs: number): Promise<{ current: number; ttl: number }>;
 }
 
+/**
+ * What only one instance of the fleet may run at a time (the Wechaty bot:
+ * one login per account). `lead` starts it and must not throw (a duty that
+ * fails to start retries by itself); `stepDown` stops it and resolves once
+ * it has stopped (time-boxed by the duty).
+ */
+export interface LeaderDuty {
+  lead(): Promise<void>;
+  /** `reason`: resigned (shutting down), or why this instance's hold on the role was lost. */
+  stepDown(reason: string): Promise<void>;
+}
+
+export interface Campaign {
+  /** True from this instance taking the role until it starts stepping down. */
+  readonly leading: boolean;
+  /** Stops campaigning: a leader steps down first, then lets another instance take over at once. */
+  resign(): Promise<void>;
+}
+
+/**
+ * One leader per role across the fleet. An instance that loses its hold
+ * (its database connection died while the process lives) steps down, and
+ * another instance starts the duty only after the loser has stopped it or
+ * could no longer be running it.
+ */
+export interface Leadership {
+  /** Campaigns for `role` until resigned: the duty runs on this instance while it leads. */
+  campaign(role: string, duty: LeaderDuty): Campaign;
+}
+
 export interface Fleet {
   readonly locks: FleetLocks;
+  readonly leadership: Leadership;
   readonly bus: FleetBus;
   readonly jobs: JobTicks;
   /** Absent in one process: the rate limiter counts in memory. */

@@ -131,6 +131,18 @@ export class PrometheusTelemetry implements Telemetry {
     });
   }
 
+  /** 1 while this instance leads `role` across the fleet (runs the Wechaty bot), else 0: exactly one instance should show 1. */
+  leader(role: string, leading: () => boolean): void {
+    new Gauge({
+      name: `wenzheng_${role}_leader`,
+      help: `1 while this instance is the fleet's ${role} leader (the one running it), else 0`,
+      registers: [this.registry],
+      collect() {
+        this.set(leading() ? 1 : 0);
+      },
+    });
+  }
+
   /** The PostgreSQL connection pool (DATABASE_URL): clients open, idle, and requests waiting for one. */
   databasePool(stats: () => { total: number; idle: number; waiting: number }): void {
     const figures = [

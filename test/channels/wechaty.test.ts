@@ -9,7 +9,8 @@ import { DialogueEngine } from '../../src/dialogue/engine.js';
 import { ModelHolder } from '../../src/nlu/model-holder.js';
 import { openDatabase } from '../../src/storage/sqlite/sqlite.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { shippedModel } from '../helpers/app.js';
+import { shippedModel, startApp } from '../helpers/app.js';
+import { mockAccount } from '../helpers/mock-wechaty.js';
 
 const log = pino({ level: 'silent' });
 const behaviour = loadBehaviour('intents');
@@ -97,6 +98,38 @@ describe('Wechaty channel with puppet-mock', () => {
     other.say('奶茶杯是什么垃圾').to(room);
     await new Promise((r) => setTimeout(r, 800));
     expect(got.filter((m) => m.text.includes('干垃圾'))).toEqual([]);
+  });
+});
+
+describe('stopping the bot', () => {
+  it('while its puppet is still logging in leaves no bot running', { timeout: 30_000 }, async () => {
+    const account = mockAccount({ startMs: 500 });
+    const channel = new WechatyChannel({ puppet: account.puppet, conversations: service(), log, unsupportedMessage: 'x' });
+    const starting = channel.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await channel.stop();
+    await starting;
+    expect(channel.isRunning).toBe(false);
+    expect(account.running).toBe(0);
+  });
+});
+
+describe('the bot as the app runs it on SQLite', () => {
+  it('leads at once as the only instance, says so in /metrics, answers, and stops when the app closes', { timeout: 30_000 }, async () => {
+    const account = mockAccount();
+    const t = await startApp({ clock: () => new Date(), wechatyPuppet: account.puppet });
+    try {
+      expect(t.wechaty?.leading).toBe(true);
+      await expect.poll(() => account.running, { timeout: 10_000 }).toBe(1);
+      const metrics = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' });
+      expect(metrics.body).toMatch(/^wenzheng_wechaty_leader 1$/m);
+      account.say('奶茶杯是什么垃圾');
+      await expect.poll(() => account.received.find((m) => m.includes('干垃圾')), { timeout: 5000 }).toBeDefined();
+    } finally {
+      await t.close();
+    }
+    expect(t.wechaty?.leading).toBe(false);
+    expect(account.running).toBe(0);
   });
 });
 

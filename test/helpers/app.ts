@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { inject } from 'vitest';
+import type { WechatyOnLeader } from '../../src/channels/wechaty/wechaty-on-leader.js';
 import { composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { StaffStore } from '../../src/core/staff.js';
@@ -22,6 +23,7 @@ import type { StaffEvents } from '../../src/staff/events.js';
 import type { CitizenOutbox } from '../../src/staff/outbox.js';
 import { openFleet } from '../../src/storage/open-fleet.js';
 import { type AnyStorage, openStorage } from '../../src/storage/open-storage.js';
+import type { PgFleetOptions } from '../../src/storage/postgres/pg-fleet.js';
 import type { ConversationRecords } from '../../src/storage/storage.js';
 import type { TicketDispatcher } from '../../src/tickets/dispatcher.js';
 import type { TicketDesk } from '../../src/tickets/ticket-desk.js';
@@ -49,6 +51,8 @@ export interface TestApp {
   conversations: ConversationService;
   /** What the console's live updates hear. */
   events: StaffEvents;
+  /** The Wechaty bot on the fleet's leader, when started with `wechatyPuppet` (its campaign already started). */
+  wechaty?: WechatyOnLeader;
   /** Dispatch on filing and the staff's ticket desk (on a storage with a ticket store). */
   dispatcher: TicketDispatcher;
   tickets: TicketDesk;
@@ -85,6 +89,10 @@ export interface StartOptions {
   store?: 'sqlite' | 'postgres';
   /** Reuse this PostgreSQL database instead of making a fresh one (it is then not dropped at close). */
   database?: TestDatabase;
+  /** Runs the Wechaty channel with this puppet (e.g. mockAccount().puppet), campaigning for the bot as main.ts does. */
+  wechatyPuppet?: Parameters<typeof composeApp>[0]['wechatyPuppet'];
+  /** Leadership timings on PostgreSQL (see pg-leadership.ts). */
+  leadership?: PgFleetOptions['leadership'];
 }
 
 /** `clock` is read on every message, so a test can move time. */
@@ -105,7 +113,7 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
   });
   const storage = await openStorage(config, { serving: true });
   // On PostgreSQL, the fleet's coordination as main.ts opens it (locks, bus, job ticks, shared rate limits).
-  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX });
+  const fleet = await openFleet(storage, { poolMax: config.DATABASE_POOL_MAX, leadership: options.leadership });
   const { server: app, ...parts } = await composeApp({
     config,
     storage,
@@ -117,8 +125,10 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
     wrapStore: options.wrapStore,
     dispatchWith: options.dispatch,
     dispatchModels: options.dispatchModels,
+    wechatyPuppet: options.wechatyPuppet,
     httpLogger: false,
   });
+  parts.wechaty?.start();
   const close = async () => {
     await app.close();
     await fleet.close();

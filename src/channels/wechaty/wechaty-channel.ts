@@ -72,6 +72,8 @@ export class WechatyChannel {
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private running = false;
+  /** The start (or restart) in progress, which stop() waits for. */
+  private starting: Promise<void> = Promise.resolve();
   /** Contacts and rooms that wrote to us lately, so staff replies need no lookup (bounded). */
   private readonly seen = { contacts: new Map<string, Contact>(), rooms: new Map<string, Room>() };
 
@@ -113,9 +115,18 @@ export class WechatyChannel {
   /** Starts the bot; on failure logs and retries later. Never throws. */
   async start(): Promise<void> {
     this.stopping = false;
+    this.starting = this.launch();
+    await this.starting;
+  }
+
+  private async launch(): Promise<void> {
+    if (this.stopping) return;
     const puppet = typeof this.o.puppet === 'string' ? (this.o.puppet as WechatyOptions['puppet']) : this.o.puppet();
     const bot = WechatyBuilder.build({ puppet, puppetOptions: this.o.puppetToken ? { token: this.o.puppetToken } : undefined });
     this.bot = bot;
+    // Contacts and rooms belong to the bot that found them.
+    this.seen.contacts.clear();
+    this.seen.rooms.clear();
     bot.on('message', (m) => {
       void this.onMessage(m).catch((e: unknown) => this.o.log.error({ err: e }, 'wechaty: message handling failed'));
     });
@@ -125,6 +136,11 @@ export class WechatyChannel {
     });
     try {
       await withTimeout(bot.start(), this.o.startTimeoutMs ?? 30_000, 'wechaty start');
+      // Stopped while starting (leadership lost): the bot must not stay logged in.
+      if (this.stopping) {
+        await this.stopBot(bot);
+        return;
+      }
       // Wechaty reports a puppet that fails to start as an 'error' event and
       // still resolves start(); the error handler has then scheduled a restart.
       if (this.restartTimer) return;
@@ -138,6 +154,12 @@ export class WechatyChannel {
     }
   }
 
+  private stopBot(bot: Wechaty): Promise<void> {
+    return withTimeout(bot.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch((e: unknown) =>
+      this.o.log.warn({ err: e }, 'wechaty: stop failed'),
+    );
+  }
+
   private scheduleRestart(): void {
     if (this.stopping || this.restartTimer) return;
     this.running = false;
@@ -148,23 +170,21 @@ export class WechatyChannel {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       const old = this.bot;
-      void (old ? withTimeout(old.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch(() => {}) : Promise.resolve()).then(() =>
-        this.start(),
-      );
+      this.starting = (
+        old ? withTimeout(old.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch(() => {}) : Promise.resolve()
+      ).then(() => this.launch());
     }, wait);
     this.restartTimer.unref?.();
   }
 
+  /** Stops the bot; resolves once it is stopped, a start in progress included (each step time-boxed). */
   async stop(): Promise<void> {
     this.stopping = true;
     this.running = false;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (this.bot) {
-      await withTimeout(this.bot.stop(), this.o.stopTimeoutMs ?? 10_000, 'wechaty stop').catch((e: unknown) =>
-        this.o.log.warn({ err: e }, 'wechaty: stop failed'),
-      );
-    }
+    if (this.bot) await this.stopBot(this.bot);
+    await this.starting;
   }
 
   private async onMessage(message: Message): Promise<void> {

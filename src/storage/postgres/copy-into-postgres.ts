@@ -19,7 +19,7 @@ export interface CopiedTable {
 }
 
 /** Tables of the fleet's own coordination: not in SQLite, and never copied. */
-const OWN_TABLES = new Set(['schema_migrations', 'fleet_jobs', 'rate_limits', 'app_secrets']);
+const OWN_TABLES = new Set(['schema_migrations', 'fleet_jobs', 'fleet_leaders', 'rate_limits', 'app_secrets']);
 const BATCH = 500;
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

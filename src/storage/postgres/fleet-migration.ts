@@ -17,3 +17,18 @@ export const FLEET_MIGRATION = `
   );
   CREATE INDEX rate_limits_by_window ON rate_limits (window_start);
 `;
+
+/**
+ * Who last led each role (pg-leadership.ts), and whether its duty has
+ * stopped: an instance that takes a role over after another lost it waits
+ * for stopped_at before starting the duty (no two Wechaty logins at once).
+ * The lock itself is an advisory lock; this row only records the handover.
+ */
+export const LEADERS_MIGRATION = `
+  CREATE TABLE fleet_leaders (
+    role TEXT PRIMARY KEY,
+    instance TEXT NOT NULL,
+    since BIGINT NOT NULL,
+    stopped_at BIGINT
+  );
+`;

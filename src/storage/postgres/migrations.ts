@@ -9,7 +9,7 @@
  * JSONB would refuse \u0000), INTEGER 0/1 for SQLite's flags.
  * Version 1 is the SQLite schema as of its migration 6.
  */
-import { FLEET_MIGRATION } from './fleet-migration.js';
+import { FLEET_MIGRATION, LEADERS_MIGRATION } from './fleet-migration.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -272,4 +272,6 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE staff_users DROP COLUMN failed_logins;
   ALTER TABLE staff_users DROP COLUMN locked_until;
   `,
+  // PostgreSQL only: the fleet's leader per role (the Wechaty bot), see pg-leadership.ts.
+  LEADERS_MIGRATION,
 ];
