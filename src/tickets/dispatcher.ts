@@ -17,6 +17,7 @@ import type { WorkCalendar } from '../core/calendar.js';
 import type { DepartmentClassifier, DepartmentPrediction } from '../core/dispatch.js';
 import type { JobTicks } from '../core/fleet.js';
 import type { Ticket, TicketStore } from '../core/tickets.js';
+import { withTimeout } from '../core/time-box.js';
 import type { Departments } from '../dispatch/departments.js';
 import { everyTick, startFleetJob } from '../fleet/fleet-job.js';
 import { type DueDays, dueAt } from './due-dates.js';
@@ -71,7 +72,7 @@ export class TicketDispatcher {
       this.o.log.warn({ ticket: t.reference }, 'no dispatch model: ticket left for staff in 待分派');
     } else {
       try {
-        prediction = this.checked(await timeBoxed(classifier.classify(dispatchText(t)), CLASSIFY_TIMEOUT_MS));
+        prediction = this.checked(await withTimeout(classifier.classify(dispatchText(t)), CLASSIFY_TIMEOUT_MS, 'dispatch model'));
       } catch (e) {
         failed = true;
         this.o.log.error({ err: e, ticket: t.reference }, 'dispatch model failed: ticket left for staff in 待分派');
@@ -120,12 +121,4 @@ export class TicketDispatcher {
     this.timer?.stop();
     this.timer = null;
   }
-}
-
-function timeBoxed<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`dispatch model took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -11,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { type Contact, type Message, type Room, type Wechaty, WechatyBuilder, type WechatyOptions } from 'wechaty';
+import { withTimeout } from '../../core/time-box.js';
 import type { ConversationService } from '../../dialogue/conversation-service.js';
 import { repliesToText } from '../reply-text.js';
 
@@ -30,21 +31,6 @@ export interface WechatyChannelOptions {
   /** Waits before each restart attempt; the last repeats. */
   restartBackoffMs?: readonly number[];
   unsupportedMessage: string;
-}
-
-export class TimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what} took longer than ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Whether an incoming message is for the assistant at all (pure, for tests). */

@@ -34,6 +34,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Campaign, LeaderDuty, Leadership } from '../../core/fleet.js';
+import { withTimeout } from '../../core/time-box.js';
 import { queryLive, sql } from './pg-database.js';
 
 export interface PgLeadershipOptions {
@@ -266,18 +267,11 @@ class PgCampaign implements Campaign {
   private async check(link: Link): Promise<void> {
     if (this.checking || link.lostReason) return;
     this.checking = true;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        link.client.query('SELECT 1'),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.checkMs} ms`)), this.checkMs);
-        }),
-      ]);
+      await withTimeout(link.client.query('SELECT 1'), this.checkMs, 'SELECT 1');
     } catch (e) {
       link.lose(`its lock connection did not answer: ${(e as Error).message}`);
     } finally {
-      clearTimeout(timer);
       this.checking = false;
     }
   }
