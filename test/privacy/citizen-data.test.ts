@@ -87,6 +87,13 @@ describe('npm run citizen:export / citizen:delete', () => {
   });
 });
 
+/** The retention job as the server runs it, on the app's database file. */
+function retentionJob(t: TestApp, days: number, clock: () => Date) {
+  const db = openDatabase(t.dbFile);
+  const job = new RetentionJob({ store: new SqlitePrivacyStore(db), days, clock, log: pino({ level: 'silent' }) });
+  return { job, close: () => db.close() };
+}
+
 describe('retention', () => {
   it('erases conversation text older than the retention period and keeps what analytics counts', async () => {
     let now = Date.parse('2026-05-01T10:00:00+08:00');
@@ -95,13 +102,7 @@ describe('retention', () => {
       await say(t, 'old-citizen', '我的电话13812345678，居住证怎么续签');
       now = Date.parse('2026-11-25T10:00:00+08:00');
       await say(t, 'new-citizen', '公积金怎么提取');
-      const jobDb = openDatabase(t.dbFile);
-      const job = new RetentionJob({
-        store: new SqlitePrivacyStore(jobDb),
-        days: 180,
-        clock: () => new Date(now),
-        log: pino({ level: 'silent' }),
-      });
+      const { job, close } = retentionJob(t, 180, () => new Date(now));
       const counts = await job.runOnce();
       expect(counts?.messages).toBeGreaterThanOrEqual(2);
       const db = openDatabase(t.dbFile);
@@ -113,7 +114,28 @@ describe('retention', () => {
       expect(rows[0]).toMatchObject({ text: '', intent: 'residence_permit' });
       expect(rows[1]?.text).toBe('公积金怎么提取');
       expect(await job.runOnce()).toMatchObject({ messages: 0 });
-      jobDb.close();
+      close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with RETENTION_DAYS 0 keeps every text but still drops records past their use', async () => {
+    let now = Date.parse('2026-05-01T10:00:00+08:00');
+    const t = await startApp({ clock: () => new Date(now) });
+    try {
+      await say(t, 'citizen', '我的电话13812345678，居住证怎么续签');
+      await t.app.inject({ method: 'POST', url: '/api/staff/login', payload: { name: 'someone', password: 'wrong-password' } });
+      now += 3 * 86_400_000;
+      const { job, close } = retentionJob(t, 0, () => new Date(now));
+      const counts = await job.runOnce();
+      close();
+      expect(counts).toMatchObject({ loginFailures: 1 });
+      expect(counts).not.toHaveProperty('messages');
+      const db = openDatabase(t.dbFile);
+      const texts = db.prepare('SELECT text FROM messages WHERE direction = ?').all('in') as Array<{ text: string }>;
+      db.close();
+      expect(texts.map((r) => r.text)).toEqual(['我的电话13812345678，居住证怎么续签']);
     } finally {
       await t.close();
     }
@@ -131,33 +153,6 @@ describe('reference numbers', () => {
       const stranger = (await say(t, 'stranger', `查询进度 ${reference}`)).replies.map((r) => r.text).join('');
       expect(stranger).toContain(`没有查到您名下编号 ${reference}`);
       expect(stranger).not.toContain('徐汇');
-    } finally {
-      await t.close();
-    }
-  });
-
-  it('with RETENTION_DAYS 0 keeps every text but still drops records past their use', async () => {
-    let now = Date.parse('2026-05-01T10:00:00+08:00');
-    const t = await startApp({ clock: () => new Date(now) });
-    try {
-      await say(t, 'citizen', '我的电话13812345678，居住证怎么续签');
-      await t.app.inject({ method: 'POST', url: '/api/staff/login', payload: { name: 'someone', password: 'wrong-password' } });
-      now += 3 * 86_400_000;
-      const jobDb = openDatabase(t.dbFile);
-      const job = new RetentionJob({
-        store: new SqlitePrivacyStore(jobDb),
-        days: 0,
-        clock: () => new Date(now),
-        log: pino({ level: 'silent' }),
-      });
-      const counts = await job.runOnce();
-      jobDb.close();
-      expect(counts).toMatchObject({ loginFailures: 1 });
-      expect(counts).not.toHaveProperty('messages');
-      const db = openDatabase(t.dbFile);
-      const texts = db.prepare('SELECT text FROM messages WHERE direction = ?').all('in') as Array<{ text: string }>;
-      db.close();
-      expect(texts.map((r) => r.text)).toEqual(['我的电话13812345678，居住证怎么续签']);
     } finally {
       await t.close();
     }
