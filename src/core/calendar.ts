@@ -11,7 +11,7 @@ export interface WorkCalendar {
   workdays: ReadonlySet<string>;
 }
 
-export const MONDAY_TO_FRIDAY: readonly number[] = [1, 2, 3, 4, 5];
+const MONDAY_TO_FRIDAY: readonly number[] = [1, 2, 3, 4, 5];
 
 /** Whether `date` (YYYY-MM-DD) is a working day for an office open on the ISO weekdays `days` (1 = Monday). */
 export function isWorkingDay(date: string, calendar: WorkCalendar, days: readonly number[] = MONDAY_TO_FRIDAY): boolean {

@@ -34,8 +34,6 @@ export interface ExpiryCounts {
   loginFailures: number;
 }
 
-export type PurgeCounts = RetentionCounts & ExpiryCounts;
-
 /** Delivery records only answer WeChat's retries (seconds to minutes); two days is ample. */
 const DELIVERY_KEEP_MS = 2 * 86_400_000;
 
