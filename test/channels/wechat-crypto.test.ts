@@ -90,6 +90,8 @@ describe('XML', () => {
 
   it('refuses malformed and oversized documents', () => {
     expect(() => parseWechatXml('<xml><Content>unclosed</xml>')).toThrow(/malformed/);
+    // Passes fast-xml-parser's validator, then its parser throws (found by the webhook fuzz test).
+    expect(() => parseWechatXml('<xml><Event>subscribe</Event><MsgId><!D</MsgId></xml>')).toThrow(/malformed/);
     expect(() => parseWechatXml(`<xml><Content>${'长'.repeat(30000)}</Content></xml>`)).toThrow(/too large/);
   });
 

@@ -124,7 +124,11 @@ describe('plaintext mode', () => {
   });
 
   it('turns malformed XML and DTDs into a clean 400', async () => {
-    for (const bad of ['<xml><Content>oops', '<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>']) {
+    for (const bad of [
+      '<xml><Content>oops',
+      '<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>',
+      '<xml><MsgId><!D</MsgId></xml>',
+    ]) {
       const res = await post(bad);
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body).error.code).toBe('BAD_REQUEST');

@@ -35,7 +35,13 @@ export function parseWechatXml(body: string): Record<string, string> {
 export function parseAnyXml(body: string): Record<string, string> {
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new WechatXmlError(`malformed XML: ${valid.err.msg}`);
-  const doc = parser.parse(body) as { xml?: unknown };
+  let doc: { xml?: unknown };
+  try {
+    doc = parser.parse(body) as { xml?: unknown };
+  } catch (e) {
+    // The validator passes some documents the parser then refuses (<B><!D</B>): malformed all the same.
+    throw new WechatXmlError(`malformed XML: ${(e as Error).message}`);
+  }
   if (!doc.xml || typeof doc.xml !== 'object') throw new WechatXmlError('root element <xml> missing');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.xml as Record<string, unknown>)) {
