@@ -20,6 +20,7 @@ import {
 } from '../../src/nlu/entities/dates.js';
 import { extractEntities } from '../../src/nlu/entities/index.js';
 import { normalise } from '../../src/nlu/normalise.js';
+import { WARM_UP_TEXTS } from '../../src/nlu/warm-up.js';
 
 // Shanghai 10:00 on each reference day.
 const nowOf = (date: string) => new Date(`${date}T10:00:00+08:00`);
@@ -228,6 +229,27 @@ describe('common date expressions without the recognizer', () => {
     });
     expect(windows.length).toBeGreaterThan(150);
     expect(disagreements(windows.flatMap((w) => [[w, '2026-11-25'] as const, [w, '2026-11-29'] as const]))).toEqual([]);
+  });
+});
+
+describe('the recognizer with its extractors sharing their work within a parse', () => {
+  it('finds what the recognizer without sharing finds, on every window of the corpus, the warm-up and the grid, on several days', () => {
+    const corpus = loadCorpus('corpus');
+    const texts = [...corpus.train.map((r) => normalise(r.text)), ...WARM_UP_TEXTS];
+    const windows = new Set(texts.flatMap((t) => dateWindows(t).map(([start, end]) => t.slice(start, end))));
+    for (const w of [...WORDS, ...WEEKDAYS.slice(0, 30), ...PERIOD_FORMS.slice(0, 60), ...DAY_PERIODS, ...HOLIDAYS]) windows.add(w);
+    for (const w of ['每周三上午', '每天早上8点', '3天后', '两个小时后', '从明天到后天', '12月1号到5号', '下个月初', '年底前'])
+      windows.add(w);
+    expect(windows.size).toBeGreaterThan(300);
+    const differing: string[] = [];
+    for (const today of ['2026-11-25', '2026-12-31', '2027-02-06']) {
+      for (const w of windows) {
+        const shared = recogniseWindow(w, nowOf(today));
+        const reference = recogniseWindow(w, nowOf(today), { shared: false });
+        if (JSON.stringify(shared) !== JSON.stringify(reference)) differing.push(`${w} @${today}`);
+      }
+    }
+    expect(differing).toEqual([]);
   });
 });
 
