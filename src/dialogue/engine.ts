@@ -31,6 +31,7 @@ import {
   isQuestion,
   isReferenceQuestion,
   readRating,
+  stopsThenGoesOn,
 } from './intents-text.js';
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
@@ -173,6 +174,14 @@ export class DialogueEngine {
     }
     if (state.humanOffered && isAffirm(parse)) {
       return this.handoff(state, [], state.form ? 'slot_failed' : 'misunderstood', 'normal', parse, now);
+    }
+    // 算了，不投诉了，我想问下社保怎么交: the form ends, as 算了 alone ends it, and the
+    // rest is a new matter. Resuming the form after it would ask again what
+    // the citizen has just said they no longer want.
+    if (state.form && stopsThenGoesOn(parse) && def && !CHAT.has(def.id)) {
+      const name = this.intent(state.form.intent)?.form?.name ?? '事项';
+      const r = this.decide({ ...state, status: 'idle', form: null, humanOffered: false }, parse, now);
+      return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
     }
     const followUp = resolveFollowUp(this.b, state, parse, now);
     if (followUp) return this.followUp(state, followUp);

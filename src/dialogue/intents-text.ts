@@ -22,6 +22,8 @@ export const isHotlineNumber = (p: Parse) => HOTLINE.test(p.normalised.trim());
 /** The citizen's own words say stop (取消, 算了 …), whatever the classifier thinks. */
 export const isExplicitCancel = (p: Parse) => CANCEL.test(p.normalised) && [...p.normalised].length <= 10;
 export const isCancel = (p: Parse) => p.intent === 'cancel' || isExplicitCancel(p);
+/** 算了，不投诉了，我想问下社保怎么交: says stop, then goes on to something else. */
+export const stopsThenGoesOn = (p: Parse) => CANCEL.test(p.normalised) && !isExplicitCancel(p);
 export const isAffirm = (p: Parse) => AFFIRM.test(p.normalised) || (p.intent === 'affirm' && [...p.normalised].length <= 8);
 export const isDeny = (p: Parse) => p.intent === 'deny' || DENY.test(p.normalised);
 export const isQuestion = (p: Parse) => QUESTION.test(p.normalised);
