@@ -488,9 +488,8 @@ export class DialogueEngine {
       else if (slot.default === 'last_reference' && state.lastReference) form.slots[slot.name] = state.lastReference;
     }
     const intro = formDef.answer_from && !formDef.slots.every((s) => form.slots[s.name] !== undefined) ? [text(def.answer)] : [];
-    // 端午节上班吗: the day asked about comes first, then where the halls are.
-    const day = formDef.answer_from === 'service_halls' ? parse.entities.find((e) => e.type === 'date') : undefined;
-    if (day) intro.unshift(text(hallDayNote(this.b, day.value)));
+    const dayNote = this.hallDay(formDef, parse);
+    if (dayNote) intro.unshift(text(dayNote));
     const next = this.advance({ ...state, status: 'form', form }, def, formDef);
     // A value given but not acceptable (下周六: a weekend) is explained, not silently asked for again.
     const pending = next.state.form?.pending;
@@ -524,7 +523,7 @@ export class DialogueEngine {
     // A question about something else is answered, then the form resumes.
     // Free-text slots accept almost anything, so there only a question that
     // the model places in another intent counts as a digression.
-    const aside = this.aside(def, parse, now);
+    const aside = this.aside(def, form, parse, now);
     const resume = (answer: string) =>
       this.result(state, [text(answer), text(this.msg('resume_after_digression', { form: formDef.name, prompt: slot.prompt }))], 'answer');
     if (aside && (slot.type === 'text' || slot.type === 'place') && isQuestion(parse)) return resume(aside);
@@ -557,22 +556,36 @@ export class DialogueEngine {
     return this.result(next, [reprompt], 'slot_prompt');
   }
 
-  /** During a form, the answer to a question about another intent, if it can be given in passing. */
-  private aside(form: IntentDef, parse: Parse, now: Date): string | null {
-    const other = this.intent(parse.intent);
-    return other && other.id !== form.id && !other.escalate && !CHAT.has(other.id) ? this.quickAnswer(other, parse, now) : null;
+  /** 端午节上班吗 about the halls: what the calendar says of the day asked about, which comes before where they are. */
+  private hallDay(formDef: FormDef, parse: Parse): string | null {
+    const day = formDef.answer_from === 'service_halls' ? parse.entities.find((e) => e.type === 'date') : undefined;
+    return day ? hallDayNote(this.b, day.value) : null;
   }
 
-  /** An answer to another intent that needs no dialogue of its own, or null. */
-  private quickAnswer(other: IntentDef, parse: Parse, now: Date): string | null {
+  /** During a form, the answer to a question about another intent, if it can be given in passing. */
+  private aside(form: IntentDef, state: FormState, parse: Parse, now: Date): string | null {
+    const other = this.intent(parse.intent);
+    if (!other || other.id === form.id || other.escalate || CHAT.has(other.id)) return null;
+    const answer = this.quickAnswer(other, parse, now, state.slots);
+    const dayNote = other.form ? this.hallDay(other.form, parse) : null;
+    return answer && dayNote ? `${dayNote}\n${answer}` : answer;
+  }
+
+  /**
+   * An answer to another intent that needs no dialogue of its own, or null.
+   * A value the message does not give may come from the form in progress
+   * (`known`): 大厅几点关门 while booking in 浦东 is about 浦东's hall.
+   */
+  private quickAnswer(other: IntentDef, parse: Parse, now: Date, known: Record<string, string> = {}): string | null {
     const f = other.form;
     if (!f) return other.answer;
     if (!f.answer_from) return null;
     const slots: Record<string, string> = {};
     for (const slot of f.slots) {
       const r = readSlot(slot, parse, now, this.b, { asked: false });
-      if (!r.ok) return other.answer;
-      slots[slot.name] = r.value;
+      const value = r.ok ? r.value : known[slot.name];
+      if (value === undefined) return other.answer;
+      slots[slot.name] = value;
     }
     return answerFrom(this.b, other, f, { intent: other.id, slots, pending: null, attempts: {}, confirming: false });
   }
@@ -624,7 +637,7 @@ export class DialogueEngine {
         'cancelled',
       );
     }
-    const aside = this.aside(def, parse, now);
+    const aside = this.aside(def, form, parse, now);
     if (aside) return this.result(state, [text(aside), text(this.confirmText(form, formDef))], 'answer');
     return this.result(state, [text(this.msg('confirm_ambiguous'))], 'confirm');
   }
