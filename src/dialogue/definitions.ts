@@ -92,6 +92,8 @@ const dialogueSchema = z
         abuse_patterns: z.array(z.string().min(1)).default([]),
         /** Strong anger: a person takes over, except while the citizen is typing free text into a form. */
         anger_patterns: z.array(z.string().min(1)).default([]),
+        /** Immediate danger: the message is an emergency whatever the model read. */
+        danger_patterns: z.array(z.string().min(1)).default([]),
       })
       .strict(),
     messages: z.record(z.string(), z.string()),
@@ -120,6 +122,7 @@ export const REQUIRED_MESSAGES = [
   'rating_follow_up',
   'handoff_idle_returned',
   'form_cancelled',
+  'form_dropped',
   'form_expired',
   'resume_after_digression',
   'confirm_ambiguous',
@@ -230,7 +233,7 @@ export function loadBehaviour(dir: string): Behaviour {
     if (!dialogue.messages[key])
       throw new AppError('CONFIG_INVALID', `${dialogueFile}:${dialogueLine(['messages'])}: messages.${key} is missing`);
   }
-  for (const key of ['abuse_patterns', 'anger_patterns'] as const) {
+  for (const key of ['abuse_patterns', 'anger_patterns', 'danger_patterns'] as const) {
     for (const [i, pattern] of dialogue.escalation[key].entries()) {
       try {
         new RegExp(pattern, 'u');

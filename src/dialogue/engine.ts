@@ -24,6 +24,7 @@ import {
   isAppointmentCancel,
   isBareNumber,
   isCancel,
+  isComplaintRequest,
   isDeny,
   isExplicitCancel,
   isGoodbyeNumber,
@@ -43,6 +44,8 @@ import { messageTopicUse, nextTopic } from './topic-memory.js';
 const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye', 'bot_help']);
 /** The form that collects a phone number for a callback out of office hours. */
 const CALLBACK = 'callback';
+/** At this share of None the model's reading wins over danger words: a question about a word, not a danger. */
+const SURELY_NOT_A_REQUEST = 0.9;
 /** Below this share an emergency inside a form is read as the form's content. */
 const CLEAR_EMERGENCY = 0.7;
 
@@ -97,6 +100,7 @@ export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeate
 export class DialogueEngine {
   private readonly abuse: RegExp[];
   private readonly anger: RegExp[];
+  private readonly danger: RegExp[];
   private readonly hours: OfficeHours;
   private readonly emergencyDesk24h: boolean;
 
@@ -106,6 +110,7 @@ export class DialogueEngine {
   ) {
     this.abuse = b.dialogue.escalation.abuse_patterns.map((p) => new RegExp(p, 'u'));
     this.anger = b.dialogue.escalation.anger_patterns.map((p) => new RegExp(p, 'u'));
+    this.danger = b.dialogue.escalation.danger_patterns.map((p) => new RegExp(p, 'u'));
     this.hours = options.officeHours ?? ALWAYS_OPEN;
     this.emergencyDesk24h = options.emergencyDesk24h ?? false;
   }
@@ -135,9 +140,13 @@ export class DialogueEngine {
     }
     // Repeated questions: the same words again and again mean the answers are not helping.
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
-    const r = this.decide({ ...state, repeats }, parse, now);
-    const use = r.topic ?? messageTopicUse(this.b, parse, r.state, r.outcome);
-    const topic = nextTopic(this.b, liveTopic(this.b, state, now), parse, r, use, now);
+    const byWords = this.intentByWords(state, parse);
+    // The model's parse is what the trace keeps; the engine goes by the words (certain, hence score 1).
+    const read = byWords ? { ...parse, intent: byWords, topIntent: byWords, score: 1, topics: [byWords] } : parse;
+    const r = this.decide({ ...state, repeats }, read, now);
+    const use =
+      r.topic ?? (byWords ? { topic: byWords, aspect: null, via: 'words' as const } : messageTopicUse(this.b, parse, r.state, r.outcome));
+    const topic = nextTopic(this.b, liveTopic(this.b, state, now), read, r, use, now);
     return {
       ...r,
       topic: use,
@@ -145,6 +154,26 @@ export class DialogueEngine {
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
+  }
+
+  /**
+   * An intent the message's words decide whatever the model read: immediate
+   * danger (血止不住, 着火了) is an emergency everywhere — a bleeding child
+   * after a vaccination question must not get its proxy answer — and 我要投诉
+   * outside a form files a complaint (停电第三次了，我要投诉供电公司 read
+   * 0.81 utilities).
+   */
+  private intentByWords(state: ConversationState, parse: Parse): string | null {
+    // Unless the model is sure the message is no request at all: 火灾的英文缩写是什么, 救命这个瓜也太大了吧 (0.95–1.00 None).
+    const chat = parse.intent === OUT_OF_SCOPE && parse.score >= SURELY_NOT_A_REQUEST;
+    if (!chat && this.danger.some((re) => re.test(parse.normalised)) && this.intent('emergency')) {
+      return parse.intent === 'emergency' ? null : 'emergency';
+    }
+    const complaint = this.intent('complaint');
+    if (!state.form && state.status !== 'handoff' && complaint?.form && isComplaintRequest(parse)) {
+      return ['complaint', 'suggestion', 'progress_query'].includes(parse.intent) || isReferenceQuestion(parse) ? null : 'complaint';
+    }
+    return null;
   }
 
   private decide(state: ConversationState, parse: Parse, now: Date): StepResult {

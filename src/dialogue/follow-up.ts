@@ -35,9 +35,10 @@ export interface TopicUse {
   /**
    * follow_up: read against the remembered topic; message: the message's own
    * intent; ask_topic: a follow-up with no topic, asked back; ask_aspect: the
-   * topic is known, the question is not; none: not understood.
+   * topic is known, the question is not; none: not understood; words: the
+   * message's own words decided, not the model (danger, 我要投诉).
    */
-  via: 'follow_up' | 'message' | 'ask_topic' | 'ask_aspect' | 'none';
+  via: 'follow_up' | 'message' | 'ask_topic' | 'ask_aspect' | 'none' | 'words';
 }
 
 export type FollowUpMove =

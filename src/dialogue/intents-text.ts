@@ -17,6 +17,8 @@ const HOTLINE = /^12345[?？。.!！]*$/;
 export const isBareNumber = (p: Parse) => BARE_NUMBER.test(p.normalised.trim()) && !GOODBYE_NUMBER.test(p.normalised.trim());
 /** 88 / 886: digits look alike to the classifier, so the words decide. */
 export const isGoodbyeNumber = (p: Parse) => GOODBYE_NUMBER.test(p.normalised.trim());
+/** 我要投诉供电公司, 我想举报: the citizen asks to file a complaint, whatever else the message is about. */
+export const isComplaintRequest = (p: Parse) => /(?:我|俺|咱)们?(?:要|想|得|必须|一定要|坚决)(?:投诉|举报)/u.test(p.normalised);
 /** 12345 on its own: the citizen names the hotline (and may ask what it is). */
 export const isHotlineNumber = (p: Parse) => HOTLINE.test(p.normalised.trim());
 /** The citizen's own words say stop (取消, 算了 …), whatever the classifier thinks. */
