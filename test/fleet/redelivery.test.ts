@@ -5,26 +5,21 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CitizenSender } from '../../src/staff/outbox.js';
-import { startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { type AppsOnOneDatabase, startAppsOnFreshDatabase, type TestApp } from '../helpers/app.js';
+import { describePostgres } from '../helpers/postgres.js';
 import { say, staffMember } from '../helpers/staff.js';
 
 describePostgres('re-sending waiting staff replies on two instances', () => {
-  let database: TestDatabase;
+  let fleet: AppsOnOneDatabase<[TestApp, TestApp]>;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    const env = { OFFICE_HOURS: 'always', OFFICE_DAYS: '1,2,3,4,5,6,7' };
-    a = await startApp({ clock: () => new Date(), database, env });
-    b = await startApp({ clock: () => new Date(), database, env });
+    const options = { clock: () => new Date(), env: { OFFICE_HOURS: 'always', OFFICE_DAYS: '1,2,3,4,5,6,7' } };
+    fleet = await startAppsOnFreshDatabase(options, options);
+    [a, b] = fleet.apps;
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  afterAll(() => fleet?.close());
 
   it('sends each waiting reply once when both instances re-send at the same moment', async () => {
     const down: CitizenSender = { deliver: async () => ({ delivery: 'failed', error: 'CHANNEL_OFFLINE' }) };

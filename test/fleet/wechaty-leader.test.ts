@@ -8,9 +8,9 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { type AppsOnOneDatabase, startAppsOnFreshDatabase, type TestApp } from '../helpers/app.js';
 import { type MockAccount, mockAccount } from '../helpers/mock-wechaty.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { staffMember } from '../helpers/staff.js';
 
 // Stand-bys try every 200 ms; a leader checks its lock connection every 500 ms.
@@ -30,24 +30,23 @@ async function asks(account: MockAccount, text: string, expected: string): Promi
 }
 
 describePostgres('the Wechaty bot on two instances', () => {
-  let database: TestDatabase;
-  let apps: TestApp[] = [];
+  // Each test its own database and account: a test closes or cuts off its leader.
+  let fleet: AppsOnOneDatabase | undefined;
 
-  async function twoInstances(account: MockAccount): Promise<{ leader: TestApp; standBy: TestApp }> {
-    database = await freshDatabase();
-    const start = () => startApp({ clock: () => new Date(), database, env, wechatyPuppet: account.puppet, leadership });
-    apps = [await start(), await start()];
+  async function twoInstances(account: MockAccount): Promise<{ leader: TestApp; standBy: TestApp; database: TestDatabase }> {
+    const options = { clock: () => new Date(), env, wechatyPuppet: account.puppet, leadership };
+    fleet = await startAppsOnFreshDatabase(options, options);
+    const { apps } = fleet;
     await expect.poll(() => apps.filter((t) => t.wechaty?.leading).length, { timeout: 10_000 }).toBe(1);
     await expect.poll(() => account.running, { timeout: 10_000 }).toBe(1);
     const leader = apps.find((t) => t.wechaty?.leading) as TestApp;
     const standBy = apps.find((t) => t !== leader) as TestApp;
-    return { leader, standBy };
+    return { leader, standBy, database: fleet.database };
   }
 
   afterEach(async () => {
-    for (const t of apps) await t.close().catch(() => {});
-    apps = [];
-    await database?.drop();
+    await fleet?.close();
+    fleet = undefined;
   });
 
   it('runs the bot on one instance, and on the other within a second of closing it', { timeout: 60_000 }, async () => {
@@ -73,7 +72,7 @@ describePostgres('the Wechaty bot on two instances', () => {
   }, async () => {
     // A bot that takes a second to log out: the new leader must wait for it.
     const account = mockAccount({ stopMs: 1_000 });
-    const { leader, standBy } = await twoInstances(account);
+    const { leader, standBy, database } = await twoInstances(account);
     // The citizen asks for a person through the bot; an agent on the stand-by answers, which the stand-by cannot send.
     await asks(account, '转人工', '');
     const handoff = (await standBy.staff.openHandoffs()).find((h) => h.channel === 'wechaty' && h.userId === account.citizenId);

@@ -1,7 +1,8 @@
 /**
  * Builds the real app with the shipped model, for whole-flow tests: on a
  * fresh SQLite file, or with `store: 'postgres'` on a fresh PostgreSQL
- * database (dropped at close; see helpers/postgres.ts).
+ * database (dropped at close; see helpers/postgres.ts); several apps on one
+ * fresh PostgreSQL database with startAppsOnFreshDatabase.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,4 +155,53 @@ async function start(options: StartOptions, dropAtClose: boolean): Promise<TestA
       if (dropAtClose) await database?.drop();
     },
   };
+}
+
+/** What each app of startAppsOnFreshDatabase is started with: the database is the shared one. */
+export type AppOnDatabaseOptions = Omit<StartOptions, 'store' | 'database'>;
+
+export interface AppsOnOneDatabase<Apps extends TestApp[] = TestApp[]> {
+  database: TestDatabase;
+  /** In the order of the options they were started with. */
+  apps: Apps;
+  /** Closes every app the test has not closed itself, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * One app per `options`, all on one fresh PostgreSQL database: in-process
+ * instances of one deployment, each with its own DATA_DIR, pools, fleet bus
+ * and leadership campaign, as separate processes would have. Call it inside a
+ * describePostgres, which skips loudly where no PostgreSQL answers.
+ */
+export async function startAppsOnFreshDatabase<Options extends AppOnDatabaseOptions[]>(
+  ...options: Options
+): Promise<AppsOnOneDatabase<{ [K in keyof Options]: TestApp }>> {
+  const database = await freshDatabase();
+  const apps: TestApp[] = [];
+  const close = async () => {
+    for (const app of apps) await app.close();
+    await database.drop();
+  };
+  try {
+    // One after another: the first migrates the database and stores what it
+    // brings (e.g. a cookie secret from its DATA_DIR) before the next starts.
+    for (const o of options) apps.push(closedOnce(await startApp({ ...o, database })));
+  } catch (error) {
+    // The start's failure is the one to show, not a teardown's that follows from it.
+    await close().catch(() => {});
+    throw error;
+  }
+  return { database, apps: apps as { [K in keyof Options]: TestApp }, close };
+}
+
+/** A test may close an app itself (a leader shutting down); closing it again at teardown is then a no-op. */
+function closedOnce(app: TestApp): TestApp {
+  const close = app.close;
+  let closing: Promise<void> | undefined;
+  app.close = () => {
+    closing ??= close();
+    return closing;
+  };
+  return app;
 }

@@ -9,30 +9,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
-import { startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { type AppsOnOneDatabase, startAppsOnFreshDatabase, type TestApp } from '../helpers/app.js';
+import { describePostgres } from '../helpers/postgres.js';
 
 const clock = () => new Date('2026-11-25T10:00:00+08:00');
 
 describePostgres('the web citizen’s cookie across instances on PostgreSQL', () => {
-  let database: TestDatabase;
+  let fleet: AppsOnOneDatabase<[TestApp, TestApp]>;
   let a: TestApp;
   let b: TestApp;
   /** What an instance that grew from SQLite already signed its cookies with. */
   const grownFrom = 'kept-from-the-sqlite-days-0123456789abcdef';
 
   beforeAll(async () => {
-    database = await freshDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), 'wz-grown-'));
     writeFileSync(path.join(dir, 'citizen-cookie.secret'), `${grownFrom}\n`);
-    a = await startApp({ clock, database, dbFile: path.join(dir, 'wenzheng.db') });
-    b = await startApp({ clock, database });
+    // A, started first, brings its secret to the database; B has none of its own.
+    fleet = await startAppsOnFreshDatabase({ clock, dbFile: path.join(dir, 'wenzheng.db') }, { clock });
+    [a, b] = fleet.apps;
   }, 60_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  afterAll(() => fleet?.close());
 
   const send = (t: TestApp, cookie: string, text: string) =>
     t.app.inject({ method: 'POST', url: '/api/v1/messages', headers: { cookie: `wz_citizen=${cookie}` }, payload: { text } });
@@ -54,7 +50,7 @@ describePostgres('the web citizen’s cookie across instances on PostgreSQL', ()
   });
 
   it('keeps the key a deployment grown from SQLite already had, so its citizens keep their chats', async () => {
-    const direct = new PgDatabase(database.url, { max: 1 });
+    const direct = new PgDatabase(fleet.database.url, { max: 1 });
     try {
       const { rows } = await direct.run<{ value: string }>(`SELECT value FROM app_secrets WHERE name = 'citizen-cookie'`);
       expect(rows).toEqual([{ value: grownFrom }]);

@@ -3,8 +3,8 @@
  * and cannot lock a real staff member out by guessing at their name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../helpers/app.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { type AppsOnOneDatabase, startApp, startAppsOnFreshDatabase, type TestApp } from '../helpers/app.js';
+import { describePostgres } from '../helpers/postgres.js';
 import { staffMember } from '../helpers/staff.js';
 
 let now = Date.parse('2026-11-25T10:00:00+08:00');
@@ -103,20 +103,15 @@ describe('a pause outlives a restart', () => {
 });
 
 describePostgres('failed logins across instances on PostgreSQL', () => {
-  let database: TestDatabase;
+  let fleet: AppsOnOneDatabase<[TestApp, TestApp]>;
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    database = await freshDatabase();
-    a = await startApp({ clock, database });
-    b = await startApp({ clock, database });
+    fleet = await startAppsOnFreshDatabase({ clock }, { clock });
+    [a, b] = fleet.apps;
     await staffMember(a, 'wangfang', 'agent');
   }, 60_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  afterAll(() => fleet?.close());
 
   it('counts guesses spread over instances together, and pauses the address on all of them', async () => {
     const statuses: number[] = [];

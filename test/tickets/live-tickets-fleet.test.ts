@@ -6,33 +6,27 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../helpers/app.js';
+import { type AppsOnOneDatabase, startAppsOnFreshDatabase, type TestApp } from '../helpers/app.js';
 import { eventStream } from '../helpers/event-stream.js';
 import { KeywordDispatch } from '../helpers/keyword-dispatch.js';
-import { describePostgres, freshDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { describePostgres } from '../helpers/postgres.js';
 import { login, say, staffMember } from '../helpers/staff.js';
 
 describePostgres('ticket events across two instances on PostgreSQL', () => {
-  let database: TestDatabase;
+  let fleet: AppsOnOneDatabase<[TestApp, TestApp]>;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    database = await freshDatabase();
     const options = {
       clock: () => new Date('2026-11-25T10:00:00+08:00'),
-      database,
       dispatch: { classifier: () => new KeywordDispatch({ 油烟: 'urban_management', 物业: 'housing' }), corrections: () => null },
     };
-    a = await startApp(options);
-    b = await startApp(options);
+    fleet = await startAppsOnFreshDatabase(options, options);
+    [a, b] = fleet.apps;
     await a.app.listen({ host: '127.0.0.1', port: 0 });
   }, 60_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  afterAll(() => fleet?.close());
 
   it('streams a complaint filed through B and a status change made on B to the right consoles on A', async () => {
     const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
