@@ -151,5 +151,11 @@ export interface TicketStore {
   addCitizenMessage(t: Ticket, text: string, now: number): Promise<{ messageId: number; lastCitizenAt: number } | null>;
   counts(now: number): Promise<TicketCounts>;
   staffDepartments(staffId: string): Promise<string[]>;
+  /**
+   * staffDepartments for several staff members in one query (the live
+   * updates ask for every connected agent at once): each id asked for is in
+   * the map, with [] when they work none.
+   */
+  departmentsOfStaff(staffIds: readonly string[]): Promise<Map<string, string[]>>;
   setStaffDepartments(staffId: string, departments: readonly string[]): Promise<void>;
 }

@@ -10,12 +10,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, isAppError } from '../core/errors.js';
 import type { RateCounter } from '../core/fleet.js';
 import { REASON_LABELS, RESOLUTIONS } from '../core/handoffs.js';
-import type { Role, StaffStore, StaffUser } from '../core/staff.js';
+import type { Role, StaffStore } from '../core/staff.js';
 import { RATING_LABELS } from '../dialogue/intents-text.js';
 import type { ModelHolder } from '../nlu/model-holder.js';
 import type { StaffAuth } from '../staff/auth.js';
 import type { StaffDesk } from '../staff/desk.js';
-import type { StaffEvents, TicketChanged } from '../staff/events.js';
+import type { StaffEvents } from '../staff/events.js';
+import { LiveStreams, type LiveStreamsOptions } from '../staff/live-streams.js';
 import { hashPassword } from '../staff/passwords.js';
 import { addStaffUser, MIN_PASSWORD_LENGTH } from '../staff/users.js';
 import { loadHtmlPage, sendHtmlPage } from './html-page.js';
@@ -30,8 +31,8 @@ export interface StaffRouteOptions {
   desk: StaffDesk;
   staff: StaffStore;
   events: StaffEvents;
-  /** Who hears of a ticket event (TicketDesk.liveEvent); absent where there is no ticket store, and no ticket events. */
-  tickets?: { liveEvent(user: StaffUser, e: TicketChanged): Promise<TicketChanged | null> };
+  /** Who hears of a ticket event (TicketDesk.liveEvents); absent where there is no ticket store, and no ticket events. */
+  tickets?: LiveStreamsOptions['tickets'];
   models: ModelHolder;
   slaSeconds: number;
   cookieSecure: 'auto' | 'true' | 'false';
@@ -298,6 +299,14 @@ export function staffRoutes(o: StaffRouteOptions) {
       for (const s of streams) s.raw.end();
       streams.clear();
     });
+    // Who hears what is decided once per event for every console on this instance.
+    const live = new LiveStreams({
+      events: o.events,
+      handoffs: o.desk,
+      tickets: o.tickets,
+      onError: (err) => app.log.error({ err }, 'live event not sent'),
+    });
+    app.addHook('onClose', async () => live.close());
     app.get('/api/staff/events', { preHandler: guard('agent') }, async (request, reply) => {
       reply.hijack();
       reply.raw.writeHead(200, {
@@ -308,17 +317,8 @@ export function staffRoutes(o: StaffRouteOptions) {
       });
       reply.raw.write('retry: 2000\n: connected\n\n');
       streams.add(reply);
-      // Each event is filtered for this staff member's role (and, for tickets, departments); the chain keeps them in order.
-      const user = me(request);
-      let sending = Promise.resolve();
-      const unsubscribe = o.events.subscribe((e) => {
-        sending = sending
-          .then(async () => {
-            const shown = e.type === 'ticket.changed' ? ((await o.tickets?.liveEvent(user, e)) ?? null) : await o.desk.liveEvent(user, e);
-            if (shown) reply.raw.write(`data: ${JSON.stringify(shown)}\n\n`);
-          })
-          .catch((err: unknown) => request.log.error({ err }, 'live event not sent'));
-      });
+      // Each event is filtered for this staff member's role (and, for tickets, departments).
+      const unsubscribe = live.connect(me(request), (update) => reply.raw.write(`data: ${JSON.stringify(update)}\n\n`));
       const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), 15_000);
       heartbeat.unref();
       request.raw.on('close', () => {

@@ -90,6 +90,21 @@ const QUEUE_EVENTS = new Set<HandoffEvent['type']>([
   'handoff.callback',
 ]);
 
+/** Maintainers and admins hear every event as it is, and so does whoever acted. */
+const hearsAll = (user: StaffUser, e: HandoffEvent) => roleAtLeast(user.role, 'maintainer') || e.by?.id === user.id;
+
+/**
+ * What one staff member hears of a handoff event, given the handoff as it
+ * is now (null: gone). An agent hears of the queue and their own handoffs;
+ * of another agent's handoff only that the queue changed (when it was
+ * taken, released or ended), with neither its id nor who acted, and
+ * nothing of its messages.
+ */
+function liveEvent(user: StaffUser, e: HandoffEvent, h: HandoffRecord | null): HandoffEvent | QueueChanged | null {
+  if (hearsAll(user, e) || (h && canSee(user, h))) return e;
+  return QUEUE_EVENTS.has(e.type) ? { type: 'queue.changed' } : null;
+}
+
 const maskId = (userId: string) => (userId.length <= 6 ? `${userId.slice(0, 1)}…` : `${userId.slice(0, 3)}…${userId.slice(-3)}`);
 
 export class StaffDesk {
@@ -134,17 +149,15 @@ export class StaffDesk {
   }
 
   /**
-   * What a staff member's live stream carries for a handoff event (ticket
-   * events: TicketDesk.liveEvent). An agent hears
-   * of the queue and their own handoffs; of another agent's handoff only that
-   * the queue changed (when it was taken, released or ended), with neither
-   * its id nor who acted, and nothing of its messages.
+   * What each connected staff member's live stream carries for a handoff
+   * event, in `users`' order (ticket events: TicketDesk.liveEvents). The
+   * handoff is read once for them all, and only when an agent other than
+   * the one who acted is among them.
    */
-  async liveEvent(user: StaffUser, e: HandoffEvent): Promise<HandoffEvent | QueueChanged | null> {
-    if (roleAtLeast(user.role, 'maintainer') || e.by?.id === user.id) return e;
-    const h = await this.o.staff.handoff(e.handoffId);
-    if (h && canSee(user, h)) return e;
-    return QUEUE_EVENTS.has(e.type) ? { type: 'queue.changed' } : null;
+  async liveEvents(users: readonly StaffUser[], e: HandoffEvent): Promise<Array<HandoffEvent | QueueChanged | null>> {
+    const needed = users.some((u) => !hearsAll(u, e));
+    const h = needed ? await this.o.staff.handoff(e.handoffId) : null;
+    return users.map((u) => liveEvent(u, e, h));
   }
 
   async conversation(user: StaffUser, id: string) {

@@ -152,6 +152,13 @@ export function ticketEventFromRow(r: Row): TicketEvent {
   };
 }
 
+/** (staff_id, department) rows, ordered by department, to each asked-for staff member's departments. */
+export function departmentsByStaff(staffIds: readonly string[], rows: readonly Row[]): Map<string, string[]> {
+  const map = new Map<string, string[]>(staffIds.map((id) => [id, []]));
+  for (const r of rows) map.get(r.staff_id)?.push(r.department);
+  return map;
+}
+
 export function ratingFromRow(r: Row): RatingRecord {
   return {
     handoffId: r.handoff_id,

@@ -62,9 +62,18 @@ export class TicketDesk {
   }
 
   async scope(user: StaffUser): Promise<Scope> {
-    if (roleAtLeast(user.role, 'maintainer')) return null;
-    const mine = await this.o.tickets.staffDepartments(user.id);
-    return mine.length > 0 ? mine : [''];
+    return (await this.scopes([user]))[0] as Scope;
+  }
+
+  /** Each user's scope, in their order, with one query for all the agents among them (none for maintainers and admins). */
+  private async scopes(users: readonly StaffUser[]): Promise<Scope[]> {
+    const agents = users.filter((u) => !roleAtLeast(u.role, 'maintainer')).map((u) => u.id);
+    const departments = agents.length > 0 ? await this.o.tickets.departmentsOfStaff([...new Set(agents)]) : new Map<string, string[]>();
+    return users.map((u) => {
+      if (roleAtLeast(u.role, 'maintainer')) return null;
+      const mine = departments.get(u.id) ?? [];
+      return mine.length > 0 ? mine : [''];
+    });
   }
 
   /**
@@ -116,13 +125,14 @@ export class TicketDesk {
   }
 
   /**
-   * Whether a staff member's live stream carries a ticket event: when they
-   * can see the ticket where it is now, or could where it was (a ticket
-   * that left their list; one that entered another's).
+   * Whose live stream carries a ticket event, for everyone connected at
+   * once (one query per event, not one per console): those who can see the
+   * ticket where it is now, or could where it was (a ticket that left their
+   * list; one that entered another's). The event, or null, in `users`' order.
    */
-  async liveEvent(user: StaffUser, e: TicketChanged): Promise<TicketChanged | null> {
-    const scope = await this.scope(user);
-    return sees(scope, e.department) || (e.from !== undefined && sees(scope, e.from)) ? e : null;
+  async liveEvents(users: readonly StaffUser[], e: TicketChanged): Promise<Array<TicketChanged | null>> {
+    const scopes = await this.scopes(users);
+    return scopes.map((scope) => (sees(scope, e.department) || (e.from !== undefined && sees(scope, e.from)) ? e : null));
   }
 
   private announce(user: StaffUser, reference: string, change: TicketChanged['change'], department: string | null, from?: string | null) {

@@ -7,7 +7,7 @@
  * instances cannot both move the same ticket.
  */
 import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../../core/tickets.js';
-import { deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
+import { departmentsByStaff, deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
 import { PRIORITY_ORDER } from '../turn-rules.js';
 import { type PgDatabase, type Queryable, sql, text } from './pg-database.js';
 
@@ -82,6 +82,10 @@ const Q = {
      GROUP BY 1 ORDER BY COALESCE(department, '') ${C}`,
   ),
   staffDepartments: sql('tk_staff_departments', `SELECT department FROM staff_departments WHERE staff_id = $1 ORDER BY department ${C}`),
+  departmentsOfStaff: sql(
+    'tk_departments_of_staff',
+    `SELECT staff_id, department FROM staff_departments WHERE staff_id = ANY($1::text[]) ORDER BY staff_id ${C}, department ${C}`,
+  ),
   clearStaffDepartments: sql('tk_clear_staff_departments', 'DELETE FROM staff_departments WHERE staff_id = $1'),
   addStaffDepartments: sql(
     'tk_add_staff_departments',
@@ -218,6 +222,10 @@ export class PgTicketStore implements TicketStore {
 
   async staffDepartments(staffId: string): Promise<string[]> {
     return (await this.db.run<{ department: string }>(Q.staffDepartments, [staffId])).rows.map((r) => r.department);
+  }
+
+  async departmentsOfStaff(staffIds: readonly string[]): Promise<Map<string, string[]>> {
+    return departmentsByStaff(staffIds, (await this.db.run(Q.departmentsOfStaff, [[...staffIds]])).rows);
   }
 
   async setStaffDepartments(staffId: string, departments: readonly string[]): Promise<void> {

@@ -6,7 +6,7 @@
  * statement serves every combination.
  */
 import type { Ticket, TicketCounts, TicketEvent, TicketFilter, TicketStore } from '../../core/tickets.js';
-import { deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
+import { departmentsByStaff, deskTicketFromRow, type Row, ticketEventFromRow } from '../rows.js';
 import { PRIORITY_ORDER } from '../turn-rules.js';
 import type { Db } from './sqlite.js';
 
@@ -73,6 +73,9 @@ export class SqliteTicketStore implements TicketStore {
          GROUP BY 1 ORDER BY 1`,
       ),
       staffDepartments: p('SELECT department FROM staff_departments WHERE staff_id = ? ORDER BY department'),
+      departmentsOfStaff: p(
+        'SELECT staff_id, department FROM staff_departments WHERE staff_id IN (SELECT value FROM json_each(?)) ORDER BY staff_id, department',
+      ),
       clearStaffDepartments: p('DELETE FROM staff_departments WHERE staff_id = ?'),
       addStaffDepartment: p('INSERT INTO staff_departments (staff_id, department) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     };
@@ -195,6 +198,10 @@ export class SqliteTicketStore implements TicketStore {
 
   async staffDepartments(staffId: string): Promise<string[]> {
     return (this.s.staffDepartments.all(staffId) as Row[]).map((r) => r.department as string);
+  }
+
+  async departmentsOfStaff(staffIds: readonly string[]): Promise<Map<string, string[]>> {
+    return departmentsByStaff(staffIds, this.s.departmentsOfStaff.all(JSON.stringify(staffIds)) as Row[]);
   }
 
   async setStaffDepartments(staffId: string, departments: readonly string[]): Promise<void> {

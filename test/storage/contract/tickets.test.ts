@@ -222,4 +222,16 @@ describeStores('ticket store', (s) => {
     await store.setStaffDepartments('s1', []);
     expect(await store.staffDepartments('s1')).toEqual([]);
   });
+
+  it('tells the departments of several staff members at once, [] for one who works none', async (ctx) => {
+    const store = tickets(ctx);
+    for (const id of ['s1', 's2', 's3'])
+      await s.storage.staff.createUser({ id, name: `name-${id}`, role: 'agent', passwordHash: 'x', now: NOW });
+    await store.setStaffDepartments('s1', ['transport', 'housing']);
+    await store.setStaffDepartments('s3', ['urban_management']);
+    const all = await store.departmentsOfStaff(['s1', 's2', 's3', 'nobody']);
+    expect(Object.fromEntries(all)).toEqual({ s1: ['housing', 'transport'], s2: [], s3: ['urban_management'], nobody: [] });
+    expect(Object.fromEntries(await store.departmentsOfStaff(['s3']))).toEqual({ s3: ['urban_management'] });
+    expect((await store.departmentsOfStaff([])).size).toBe(0);
+  });
 });
