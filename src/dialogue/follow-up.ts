@@ -10,7 +10,7 @@ import type { ConversationState, TopicMemory } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
-import { asksWhether, isAppointmentCancel, isExplicitCancel, isReferenceQuestion } from './intents-text.js';
+import { asksWhether, isAppointmentCancel, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
 import { readSlot } from './slots.js';
 
 /** Conversation moves: never a topic, and never what a follow-up is about. */
@@ -184,6 +184,19 @@ function inForm(
       ? `${topicName(b, service)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`
       : aspectAnswer(b, service, aspect);
     return { kind: 'resume', text, use: { topic: service, aspect, via: 'follow_up' } };
+  }
+  // Filing a ticket, a question about it at the place or phone prompt
+  // (要提供照片吗, 多久会有人来处理) is answered, then the form asks again,
+  // rather than taken as the place or refused as a number. Not at the
+  // description, where 楼下噪音这么大有人管吗 is the complaint itself.
+  if (TICKETS.has(form.intent)) {
+    const slot = formDef.slots.find((s) => s.name === form.pending);
+    // Another matter (社保怎么交) is a digression the form answers in passing. The model's intent decides
+    // here, not the leftover words: 有人/处理 in 多久会有人来处理 read as an emergency.
+    const elsewhere = parse.intent !== OUT_OF_SCOPE && parse.intent !== 'progress_query' && !TICKETS.has(parse.intent);
+    if (!slot || slot.type === 'text' || elsewhere || !isQuestion(parse)) return null;
+    if (slot.type === 'place' && parse.entities.some((e) => e.type === 'district')) return null;
+    return { kind: 'resume', text: aspectAnswer(b, form.intent, aspect), use: { topic: form.intent, aspect, via: 'follow_up' } };
   }
   // A consultation (answer_from) form asks which case; an aspect question
   // about the same matter is answered instead. Materials are what the
