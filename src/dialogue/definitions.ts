@@ -123,6 +123,7 @@ export const REQUIRED_MESSAGES = [
   'handoff_idle_returned',
   'form_cancelled',
   'form_dropped',
+  'finish_form_first',
   'form_expired',
   'resume_after_digression',
   'confirm_ambiguous',

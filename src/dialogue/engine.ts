@@ -557,6 +557,15 @@ export class DialogueEngine {
       this.result(state, [text(answer), text(this.msg('resume_after_digression', { form: formDef.name, prompt: slot.prompt }))], 'answer');
     if (aside && (slot.type === 'text' || slot.type === 'place') && isQuestion(parse)) return resume(aside);
     const reading = readSlot(slot, parse, now, this.b, { asked: true });
+    // A request for another form (另外想提个建议…, 编号TS20240401有结果了吗) is not this slot's value, and
+    // cannot be answered in passing: this form comes first, said plainly, and its question again. A free
+    // text slot takes it as written (a complaint's description may ask for anything).
+    const request = this.otherForm(def, parse);
+    const place = slot.type === 'place' && parse.entities.some((e) => e.type === 'district');
+    if (request && slot.type !== 'text' && !place && (slot.type === 'place' || !reading.ok)) {
+      const vars = { form: formDef.name, other: request, prompt: slot.prompt };
+      return this.result(state, [text(this.msg('finish_form_first', vars))], 'slot_prompt');
+    }
     if (reading.ok) {
       const filled: FormState = {
         ...form,
@@ -589,6 +598,13 @@ export class DialogueEngine {
   private hallDay(formDef: FormDef, parse: Parse): string | null {
     const day = formDef.answer_from === 'service_halls' ? parse.entities.find((e) => e.type === 'date') : undefined;
     return day ? hallDayNote(this.b, day.value) : null;
+  }
+
+  /** The name of another form the message asks for (投诉, 意见建议, 进度查询), one that cannot be answered in passing. */
+  private otherForm(form: IntentDef, parse: Parse): string | null {
+    const other = this.intent(parse.intent);
+    if (!other?.form || other.id === form.id || other.form.answer_from || other.escalate || CHAT.has(other.id)) return null;
+    return other.form.name;
   }
 
   /** During a form, the answer to a question about another intent, if it can be given in passing. */

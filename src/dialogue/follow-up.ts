@@ -10,6 +10,7 @@ import type { ConversationState, TopicMemory } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
 import type { Behaviour } from './definitions.js';
+import { foreignReference } from './foreign-reference.js';
 import { asksWhether, isAppointmentCancel, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
 import { readSlot } from './slots.js';
 
@@ -193,7 +194,9 @@ function inForm(
     const slot = formDef.slots.find((s) => s.name === form.pending);
     // Another matter (社保怎么交) is a digression the form answers in passing. The model's intent decides
     // here, not the leftover words: 有人/处理 in 多久会有人来处理 read as an emergency.
-    const elsewhere = parse.intent !== OUT_OF_SCOPE && parse.intent !== 'progress_query' && !TICKETS.has(parse.intent);
+    // 多久会有人来处理 reads as a progress query (0.37); one naming a number (编号TS20240401) is about that record.
+    const progress = parse.intent === 'progress_query' && foreignReference(parse) === null;
+    const elsewhere = parse.intent !== OUT_OF_SCOPE && parse.intent !== form.intent && !progress;
     if (!slot || slot.type === 'text' || elsewhere || !isQuestion(parse)) return null;
     if (slot.type === 'place' && parse.entities.some((e) => e.type === 'district')) return null;
     return { kind: 'resume', text: aspectAnswer(b, form.intent, aspect), use: { topic: form.intent, aspect, via: 'follow_up' } };

@@ -22,6 +22,7 @@ const MESSAGE_VARS: Record<string, string[]> = {
   rating_follow_up: ['label', 'reference'],
   form_cancelled: ['form'],
   form_dropped: ['form'],
+  finish_form_first: ['form', 'other', 'prompt'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],
   ticket_in_progress: ['reference', 'department', 'result'],
