@@ -26,15 +26,19 @@ import { loadNlpjsClassifier } from './nlpjs-classifier.js';
 
 const FILES = ['manifest.json', 'classifier.json', 'user-dict.txt', 'corrections.tsv'] as const;
 
+/** Where an artifact is written before it is renamed into place: never a version (ModelStore.versions). */
+export const ARTIFACT_TMP = /\.tmp-\d+$/;
+
 export function saveArtifact(model: NluModel, dir: string): void {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  writeFileSync(path.join(tmp, 'manifest.json'), `${JSON.stringify(model.manifest, null, 2)}\n`);
   writeFileSync(path.join(tmp, 'classifier.json'), JSON.stringify(model.classifier.toJSON()));
   writeFileSync(path.join(tmp, 'user-dict.txt'), `${model.terms.join('\n')}\n`);
   writeFileSync(path.join(tmp, 'corrections.tsv'), `# wrong<TAB>right\n${model.corrections.map(([w, r]) => `${w}\t${r}`).join('\n')}\n`);
   if (model.aspects) writeFileSync(path.join(tmp, 'aspects.json'), JSON.stringify(model.aspects.toJSON()));
+  // The manifest last: a directory with one is a whole artifact, even to a reader that sees the temporary one.
+  writeFileSync(path.join(tmp, 'manifest.json'), `${JSON.stringify(model.manifest, null, 2)}\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }

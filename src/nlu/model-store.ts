@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
-import { loadArtifact, saveArtifact } from './artifact.js';
+import { ARTIFACT_TMP, loadArtifact, saveArtifact } from './artifact.js';
 import type { ModelManifest, NluModel } from './model.js';
 
 export class ModelStore {
@@ -24,10 +24,13 @@ export class ModelStore {
 
   versions(): string[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(path.join(this.dir, d.name, 'manifest.json')))
-      .map((d) => d.name)
-      .sort();
+    return (
+      readdirSync(this.dir, { withFileTypes: true })
+        // Not an artifact still being written (a listing during a retrain once recorded one as a version).
+        .filter((d) => d.isDirectory() && !ARTIFACT_TMP.test(d.name) && existsSync(path.join(this.dir, d.name, 'manifest.json')))
+        .map((d) => d.name)
+        .sort()
+    );
   }
 
   pathOf(version: string): string {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact, saveArtifact } from '../../src/nlu/artifact.js';
 import type { NluModel } from '../../src/nlu/model.js';
+import { ModelStore } from '../../src/nlu/model-store.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 
 const NOW = new Date('2026-11-25T02:00:00Z');
@@ -31,6 +32,15 @@ describe('model artifact', () => {
     expect(manifest.libraries.nodejieba).toMatch(/^\d+\.\d+\.\d+$/);
     expect(typeof manifest.threshold).toBe('number');
     expect(manifest.metrics.n).toBe(4);
+  });
+
+  it('never lists an artifact still being written as a version', () => {
+    const models = mkdtempSync(path.join(tmpdir(), 'wz-models-'));
+    const store = new ModelStore(models);
+    const saved = path.basename(store.save(model));
+    // What another reader sees while a save is under way: the temporary directory beside the finished one.
+    cpSync(path.join(models, saved), path.join(models, `${saved}-next.tmp-4242`), { recursive: true });
+    expect(store.versions()).toEqual([saved]);
   });
 
   it('carries its own dictionary and corrections', () => {
