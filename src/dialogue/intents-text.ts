@@ -24,8 +24,12 @@ export const isHotlineNumber = (p: Parse) => HOTLINE.test(p.normalised.trim());
 /** The citizen's own words say stop (取消, 算了 …), whatever the classifier thinks. */
 export const isExplicitCancel = (p: Parse) => CANCEL.test(p.normalised) && [...p.normalised].length <= 10;
 export const isCancel = (p: Parse) => p.intent === 'cancel' || isExplicitCancel(p);
-/** 算了，不投诉了，我想问下社保怎么交: says stop, then goes on to something else. */
-export const stopsThenGoesOn = (p: Parse) => CANCEL.test(p.normalised) && !isExplicitCancel(p);
+/**
+ * 算了，不投诉了，我想问下社保怎么交: says stop, then goes on to something else.
+ * Not 取消/结束/停止/退出, which also begin a matter (取消预约怎么操作, 停止缴纳社保).
+ */
+const STOP_THEN = /^(算了|不办了|不弄了|不用了|不要了|不约了|不预约了|不投诉了|不查了|不问了)/;
+export const stopsThenGoesOn = (p: Parse) => STOP_THEN.test(p.normalised) && !isExplicitCancel(p);
 export const isAffirm = (p: Parse) => AFFIRM.test(p.normalised) || (p.intent === 'affirm' && [...p.normalised].length <= 8);
 export const isDeny = (p: Parse) => p.intent === 'deny' || DENY.test(p.normalised);
 export const isQuestion = (p: Parse) => QUESTION.test(p.normalised);
