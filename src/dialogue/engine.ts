@@ -37,7 +37,7 @@ import {
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
 import { completeTurn } from './results.js';
-import { displaySlot, findGarbageItem, readSlot, render } from './slots.js';
+import { displaySlot, findGarbageItem, NO_PHONE, readSlot, render } from './slots.js';
 import { messageTopicUse, nextTopic } from './topic-memory.js';
 
 /** Intents that are conversation moves, never a question to answer in passing. */
@@ -672,6 +672,23 @@ export class DialogueEngine {
   ): StepResult {
     const corrected = this.readAny(formDef, parse, now, form);
     if (corrected.changed) return this.advance({ ...state, form: { ...corrected.form, confirming: false } }, def, formDef);
+    // 地址写错了，是锦绣路2号 / 地点改成南京东路2号: a place is free text, which readAny cannot
+    // pick out of a sentence, so the new place is what follows 是/改成/为, or the question is asked again.
+    // 不要留电话了 empties an optional phone. Either way the summary is shown again before anything is filed.
+    const place = formDef.slots.find((s) => s.type === 'place');
+    if (place && /地址|地点|位置/.test(parse.normalised)) {
+      const value = /(?:改成|改为|换成|应该是|是|为|在)[:：\s]*([^，,。!！?？]{2,})[。!！]*$/.exec(parse.text.trim())?.[1]?.trim();
+      const fine = value !== undefined && /^(?:对的?|没错|正确的?|没问题)/.test(value);
+      if (fine) return this.result(state, [text(this.confirmText(form, formDef))], 'confirm');
+      const slots = value ? { ...form.slots, [place.name]: value } : form.slots;
+      const next: FormState = { ...form, slots, confirming: false, pending: value ? null : place.name };
+      if (value) return this.advance({ ...state, form: next }, def, formDef);
+      return this.result({ ...state, form: next }, [text(place.prompt)], 'slot_prompt');
+    }
+    const phone = formDef.slots.find((s) => s.type === 'phone' && s.optional);
+    if (phone && form.slots[phone.name] && NO_PHONE.test(parse.normalised)) {
+      return this.advance({ ...state, form: { ...form, slots: { ...form.slots, [phone.name]: '' }, confirming: false } }, def, formDef);
+    }
     if (corrected.invalid) return this.result(state, [text(corrected.invalid)], 'confirm');
     if (isAffirm(parse)) return this.finish(state, form, def, formDef);
     if (isDeny(parse)) return this.result(state, [text(this.msg('ask_what_to_change'))], 'confirm');

@@ -18,6 +18,8 @@ function entity<T extends EntityType>(parse: Parse, type: T): EntityOf<T> | unde
   return parse.entities.find((e): e is EntityOf<T> => e.type === type);
 }
 
+/** 不用留电话, 电话就不留了: declines an optional phone number (not a cancel of the whole form). */
+export const NO_PHONE = /不(?:用|要|需要|必|想)?留(?:电话|号码|手机)?|(?:电话|号码|手机)(?:号码?)?(?:就)?不(?:用|要|需要)?留/;
 /** Words that mean "skip this optional slot". */
 const SKIP = /^(不用|不需要|不留|没有|无|跳过|不必|不要|算了不留|不用了)[了啊吧。.!！]*$/;
 
@@ -74,7 +76,7 @@ export function findGarbageItem(text: string, behaviour: Behaviour): { item: Gar
 
 export function readSlot(slot: SlotDef, parse: Parse, now: Date, behaviour: Behaviour, options: { asked: boolean }): SlotReading {
   const text = parse.normalised;
-  if (slot.optional && options.asked && SKIP.test(text)) return { ok: true, value: '' };
+  if (slot.optional && options.asked && (SKIP.test(text) || (slot.type === 'phone' && NO_PHONE.test(text)))) return { ok: true, value: '' };
   switch (slot.type) {
     case 'service': {
       let best: { id: string; len: number } | null = null;
@@ -128,6 +130,8 @@ export function readSlot(slot: SlotDef, parse: Parse, now: Date, behaviour: Beha
       const d = entity(parse, 'district');
       if (!options.asked) return d ? { ok: true, value: d.value } : none;
       const value = parse.text.trim();
+      // 13800138000 at the place question is a phone number, not a place.
+      if (/^[\d\s+-]+$/.test(value)) return { ok: false, reason: '' };
       return [...value].length >= 2 ? { ok: true, value } : { ok: false, reason: '' };
     }
     case 'choice': {
