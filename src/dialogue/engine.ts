@@ -46,6 +46,8 @@ const CHAT = new Set(['affirm', 'deny', 'cancel', 'greeting', 'thanks', 'goodbye
 const CALLBACK = 'callback';
 /** At this share of None the model's reading wins over danger words: a question about a word, not a danger. */
 const SURELY_NOT_A_REQUEST = 0.9;
+/** Characters up to which a message that reads as a consultation's case (租房, 买房了) is its answer. */
+const CASE_ANSWER = 8;
 /** Below this share an emergency inside a form is read as the form's content. */
 const CLEAR_EMERGENCY = 0.7;
 
@@ -145,7 +147,12 @@ export class DialogueEngine {
     const read = byWords ? { ...parse, intent: byWords, topIntent: byWords, score: 1, topics: [byWords] } : parse;
     const r = this.decide({ ...state, repeats }, read, now);
     const use =
-      r.topic ?? (byWords ? { topic: byWords, aspect: null, via: 'words' as const } : messageTopicUse(this.b, parse, r.state, r.outcome));
+      r.topic ??
+      (byWords
+        ? { topic: byWords, aspect: null, via: 'words' as const }
+        : this.formAnswer(state, parse, now)
+          ? { topic: state.form?.intent ?? null, aspect: null, via: 'message' as const }
+          : messageTopicUse(this.b, parse, r.state, r.outcome));
     const topic = nextTopic(this.b, liveTopic(this.b, state, now), read, r, use, now);
     return {
       ...r,
@@ -154,6 +161,22 @@ export class DialogueEngine {
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
+  }
+
+  /**
+   * Whether the message answers the form's pending question with a value
+   * (租房 for the 公积金 purpose): then the turn is about the form's matter,
+   * not about what the model reads the word as (租房 → 公租房, whose answers
+   * the next 要带什么材料 got). Free-text slots take anything, so not those.
+   */
+  private formAnswer(state: ConversationState, parse: Parse, now: Date): boolean {
+    const form = state.form;
+    const formDef = form ? this.intent(form.intent)?.form : undefined;
+    const slot = formDef?.slots.find((s) => s.name === form?.pending);
+    // Only a short answer to a consultation's case question, no question of its own: a date or a
+    // district inside a new question (那积分落户呢，浦东能办吗) is a switch, not the form's answer.
+    if (!formDef?.answer_from || slot?.type !== 'choice' || isQuestion(parse) || [...parse.normalised].length > CASE_ANSWER) return false;
+    return readSlot(slot, parse, now, this.b, { asked: true }).ok;
   }
 
   /**
