@@ -623,17 +623,22 @@ export class DialogueEngine {
     return day ? hallDayNote(this.b, day.value) : null;
   }
 
+  /** During a form, the other matter a message is about: not the form's own, an escalation (handled before) or chat. */
+  private otherIntent(form: IntentDef, parse: Parse): IntentDef | null {
+    const other = this.intent(parse.intent);
+    return other && other.id !== form.id && !other.escalate && !CHAT.has(other.id) ? other : null;
+  }
+
   /** The name of another form the message asks for (投诉, 意见建议, 进度查询), one that cannot be answered in passing. */
   private otherForm(form: IntentDef, parse: Parse): string | null {
-    const other = this.intent(parse.intent);
-    if (!other?.form || other.id === form.id || other.form.answer_from || other.escalate || CHAT.has(other.id)) return null;
-    return other.form.name;
+    const other = this.otherIntent(form, parse);
+    return other?.form && !other.form.answer_from ? other.form.name : null;
   }
 
   /** During a form, the answer to a question about another intent, if it can be given in passing. */
   private aside(form: IntentDef, state: FormState, parse: Parse, now: Date): string | null {
-    const other = this.intent(parse.intent);
-    if (!other || other.id === form.id || other.escalate || CHAT.has(other.id)) return null;
+    const other = this.otherIntent(form, parse);
+    if (!other) return null;
     const answer = this.quickAnswer(other, parse, now, state.slots);
     const dayNote = other.form ? this.hallDay(other.form, parse) : null;
     return answer && dayNote ? `${dayNote}\n${answer}` : answer;
