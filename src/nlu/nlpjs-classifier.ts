@@ -116,26 +116,44 @@ function nluSettings(neural: NeuralSettings, log: ProgressFn | undefined): Recor
 }
 
 /**
- * NLP.js's NeuralNetwork.runInput, over typed arrays. NLP.js reads each
- * input from an object keyed by sparse feature indices, which V8 keeps in
- * dictionary mode: 114 µs per message measured here for 47 intents, most of
- * a parse. This is the same arithmetic (Σ value·weight + bias, then
- * alpha·sum if positive, else 0) over the network's weights, transposed
- * so that one feature's weights for every intent sit side by side (the
- * per-intent layout costs a cache miss per multiply: still 60 µs).
- * test/nlu/nlpjs-classifier.test.ts checks the outputs are equal.
+ * NLP.js's serving steps after `prepare` (textToFeatures → NeuralNetwork.run
+ * → convertToArray → filterNonActivated → normalizeClassifications), the
+ * same arithmetic in the same order over Maps, Sets and typed arrays.
+ *
+ * - NLP.js reads each input from an object keyed by sparse feature indices,
+ *   which V8 keeps in dictionary mode: 114 µs per message measured here for
+ *   47 intents, most of a parse. The weights are transposed so that one
+ *   feature's weights for every intent sit side by side (the per-intent
+ *   layout costs a cache miss per multiply: still 60 µs).
+ * - NLP.js also keys plain objects by the message's words at every step.
+ *   V8 internalises a string used as a property key, and the words of a
+ *   message it has not seen then outlive the message: 0.5–0.6 MB of each
+ *   young-generation cycle survived its scavenge on a first pass over new
+ *   texts, and the scavenge took 1.3–4.9 ms, which the parse it lands in
+ *   pays (issue 15 item 9; docs/nlu.md). Maps and Sets do not internalise.
+ *
+ * test/nlu/nlpjs-classifier.test.ts checks the outputs against NLP.js's own.
  */
-class FastPerceptrons {
+class FastClassifier {
   private readonly index: Map<string, number>;
   /** weights[feature * intents + intent] */
   private readonly weights: Float32Array;
   private readonly biases: Float64Array;
   private readonly names: string[];
   private readonly alpha: number;
-  /** An output object with every intent key, cloned per run (fixed shape, fast properties). */
-  private readonly template: Record<string, number>;
+  /** Features NLP.js knows (`nlu.features`): the others count towards its None feature. */
+  private readonly known: Set<string>;
+  /** Each intent's training features (`nlu.intentFeatures`): an intent none of whose features is present is not activated. */
+  private readonly intentFeatures: Map<string, Set<string>> | null;
+  /** Perceptron index per output intent, in NLP.js's intent order (convertToArray); -1 where it has none. */
+  private readonly outputs: Array<[intent: string, perceptron: number]>;
+  private readonly noneDelta: number;
+  private readonly noneMultiplier: number;
+  private readonly useNoneFeature: boolean;
+  private readonly filterZeros: boolean;
 
-  constructor(network: any) {
+  constructor(nlu: any) {
+    const network = nlu.neuralNetwork;
     this.index = new Map((network.lookup.inputLookup.items as string[]).map((k, i) => [k, i]));
     const perceptrons = network.perceptrons as Array<{ weights: Float32Array }>;
     const n = perceptrons.length;
@@ -147,65 +165,136 @@ class FastPerceptrons {
     this.biases = Float64Array.from(network.perceptrons.map((p: any) => p.bias as number));
     this.names = network.perceptrons.map((p: any) => p.name as string);
     this.alpha = network.settings.alpha;
-    this.template = Object.fromEntries(this.names.map((name) => [name, 0]));
+    this.known = new Set(Object.keys(nlu.features ?? {}).filter((k) => nlu.features[k]));
+    this.intentFeatures = nlu.intentFeatures
+      ? new Map(
+          Object.entries(nlu.intentFeatures as Record<string, Record<string, unknown>>).map(([intent, f]) => [
+            intent,
+            new Set(Object.keys(f).filter((k) => f[k])),
+          ]),
+        )
+      : null;
+    const intents: string[] = nlu.intents ? Object.keys(nlu.intents) : [...this.names];
+    if (nlu.intents && !nlu.intents.None) intents.push('None');
+    this.outputs = intents.map((intent) => [intent, this.names.indexOf(intent)]);
+    const settings = nlu.settings;
+    this.noneDelta = settings.nonedeltaValue === undefined ? nlu.numIntents / nlu.numFeatures : settings.nonedeltaValue;
+    this.noneMultiplier = settings.nonedeltaMultiplier;
+    this.useNoneFeature = Boolean(settings.useNoneFeature);
+    this.filterZeros = Boolean(settings.filterZeros);
+    if (settings.allowList) throw new Error('classifier: an NLP.js allowList is not supported');
   }
 
-  run(tokens: Record<string, number>): Record<string, number> {
+  classify(features: readonly string[], value: number): Classification {
+    // textToFeatures: the message's known features, in the order of an object's keys, and the None feature.
+    const present: string[] = [];
+    let unknown = 0;
+    for (const f of objectKeyOrder(features)) {
+      if (f === NONE_FEATURE) continue;
+      if (this.known.has(f)) present.push(f);
+      else unknown++;
+    }
+    let noneValue = 0;
+    let delta = this.noneDelta;
+    for (let i = 0; i < unknown; i++) {
+      noneValue += delta;
+      delta *= this.noneMultiplier;
+    }
+    const withNone = this.useNoneFeature && noneValue !== 0;
+    // The network: Σ value·weight + bias, then alpha·sum if positive, else 0.
     const n = this.names.length;
     const sums = Float64Array.from(this.biases);
-    for (const token in tokens) {
-      const i = this.index.get(token);
-      if (i === undefined) continue;
-      const value = tokens[token] as number;
+    const add = (feature: string, v: number) => {
+      const i = this.index.get(feature);
+      if (i === undefined) return;
       const base = i * n;
-      for (let p = 0; p < n; p++) sums[p] = (sums[p] as number) + value * (this.weights[base + p] as number);
-    }
-    const out = { ...this.template };
-    for (let p = 0; p < n; p++) {
+      for (let p = 0; p < n; p++) sums[p] = (sums[p] as number) + v * (this.weights[base + p] as number);
+    };
+    for (const f of present) add(f, value);
+    if (withNone) add(NONE_FEATURE, noneValue);
+    // convertToArray: one score per intent, zeros left out, highest first.
+    let ranked: IntentScore[] = [];
+    for (const [intent, p] of this.outputs) {
+      if (p < 0) continue;
       const sum = sums[p] as number;
-      out[this.names[p] as string] = sum <= 0 ? 0 : this.alpha * sum;
+      const score = sum <= 0 ? 0 : this.alpha * sum;
+      if (score > 0 || !this.filterZeros) ranked.push({ intent, score });
     }
-    return out;
+    if (ranked.length === 0) ranked.push({ intent: 'None', score: 1 });
+    ranked.sort((a, b) => b.score - a.score);
+    // filterNonActivated: an intent none of whose training features is in the message scores 0.
+    if (this.intentFeatures) {
+      let modified = false;
+      for (const r of ranked) {
+        if (r.intent === 'None') continue;
+        const own = this.intentFeatures.get(r.intent);
+        const activated = own !== undefined && (present.some((f) => own.has(f)) || (withNone && own.has(NONE_FEATURE)));
+        if (!activated) {
+          r.score = 0;
+          modified = true;
+        }
+      }
+      if (modified) ranked = ranked.sort((a, b) => b.score - a.score);
+    }
+    const activation = ranked[0]?.score ?? 0;
+    // normalizeClassifications: squared shares.
+    let total = 0;
+    for (const r of ranked) {
+      r.score **= 2;
+      total += r.score;
+    }
+    if (total > 0) for (const r of ranked) r.score /= total;
+    return { ranked, activation };
   }
+}
+
+const NONE_FEATURE = 'nonefeature';
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The features without repeats, in the order a plain object keyed by them
+ * lists its keys: array indices ("12") first, ascending, then the rest as
+ * first seen. NLP.js sums in that order, and the sums must match its own.
+ */
+export function objectKeyOrder(features: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const indices: string[] = [];
+  const rest: string[] = [];
+  for (const f of features) {
+    if (seen.has(f)) continue;
+    seen.add(f);
+    if (ARRAY_INDEX.test(f) && Number(f) < 4294967295) indices.push(f);
+    else rest.push(f);
+  }
+  if (indices.length === 0) return rest;
+  indices.sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...rest];
 }
 
 class NlpjsClassifier implements IntentClassifier {
   private readonly value: (n: number) => number;
-  private readonly fast: FastPerceptrons;
+  private readonly fast: FastClassifier;
 
   constructor(
     private readonly nlu: any,
     steps: FeatureSteps,
   ) {
     this.value = steps.featureValue ?? binary;
-    this.fast = new FastPerceptrons(nlu.neuralNetwork);
+    this.fast = new FastClassifier(nlu);
   }
 
   classify(features: readonly string[]): Classification {
-    const input = this.input(features);
-    this.nlu.textToFeatures(input);
-    // NeuralNlu.innerProcess is neuralNetwork.run + convertToArray.
-    input.classifications = this.fast.run(input.tokens);
-    this.nlu.convertToArray(input);
-    return this.finish(input);
+    return this.fast.classify(features, this.value(features.length));
   }
 
-  /** The same through NLP.js's own innerProcess (used to check FastPerceptrons). */
+  /** The same through NLP.js's own steps (the reference FastClassifier is checked against). */
   classifyWithNlpjs(features: readonly string[]): Classification {
-    const input = this.input(features);
-    this.nlu.textToFeatures(input);
-    this.nlu.innerProcess(input);
-    return this.finish(input);
-  }
-
-  private input(features: readonly string[]): any {
     const tokens: Record<string, number> = {};
     const v = this.value(features.length);
     for (const f of features) tokens[f] = v;
-    return { locale: 'zh', settings: this.nlu.settings, tokens };
-  }
-
-  private finish(input: any): Classification {
+    const input: any = { locale: 'zh', settings: this.nlu.settings, tokens };
+    this.nlu.textToFeatures(input);
+    this.nlu.innerProcess(input);
     this.nlu.filterNonActivated(input);
     const activation: number = input.classifications[0]?.score ?? 0;
     this.nlu.normalizeClassifications(input);
