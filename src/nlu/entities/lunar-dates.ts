@@ -16,8 +16,26 @@
 import { Lunar } from 'lunar-typescript';
 import { addDays } from '../../core/clock.js';
 
+/**
+ * Month starts already converted. Lunar.fromYmd computes the whole lunar
+ * year (its new moons and solar terms): 1 ms a call measured, for a
+ * holiday in a message whose whole parse should take well under that
+ * (issue 15 item 9). 12 entries a year asked about; emptied past 1,200, so
+ * that years typed at random cannot grow it.
+ */
+const monthStarts = new Map<number, string>();
+
 /** The Gregorian date of the 1st of (non-leap) lunar month `month` of the lunar year starting in Gregorian `year`. */
-const monthStart = (year: number, month: number): string => Lunar.fromYmd(year, month, 1).getSolar().toYmd();
+function monthStart(year: number, month: number): string {
+  const key = year * 100 + month;
+  let start = monthStarts.get(key);
+  if (start === undefined) {
+    start = Lunar.fromYmd(year, month, 1).getSolar().toYmd();
+    if (monthStarts.size >= 1200) monthStarts.clear();
+    monthStarts.set(key, start);
+  }
+  return start;
+}
 
 /**
  * The Gregorian date of a lunar date in the lunar year starting in Gregorian
