@@ -167,6 +167,10 @@ describe('common date expressions without the recognizer', () => {
     for (const e of expressions)
       for (const c of [...INERT, ...INERT_AFTER])
         cases.push([`${c}${e}`, '2026-11-25'], [`${e}${c}`, '2026-11-25'], [`${c}浦${e}${c}办`, '2026-11-26']);
+    // Letters two by two after an expression (3点pm, 明天am): none may join it.
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (const e of ['下午3点', '明天', '九点'])
+      for (const a of letters) for (const b of letters) cases.push([`${e}${a}${b}`, '2026-11-27']);
     for (let i = 0; i < 1500; i++) {
       const left = Array.from({ length: next(3) }, () => pick(around)).join('');
       const right = Array.from({ length: next(4) }, () => pick(around)).join('');

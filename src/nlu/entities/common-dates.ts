@@ -98,9 +98,14 @@ const EXPRESSIONS = new RegExp(EXPRESSION.source, 'gu');
 export const INERT = '的去要在不还能会可约人长大来成生小安新嘉青度情于开中期这个天到过出又多号最几和之间儿或也';
 /**
  * Inert after an expression, and before it only when a character outside the recognizer's patterns stands
- * between (上海明天): 上周三 and 上的周三 are last week's, 每个周三 every Wednesday, 从明天 from tomorrow.
+ * between (上海明天): 上周三 and 上的周三 are last week's, 每个周三 every Wednesday, 从明天 from tomorrow,
+ * 打明天 from tomorrow too (but 明天打电话). Latin letters and the space (明天wifi, 今晚 ) are in its
+ * patterns' syntax but joined no expression in any pair of letters after one (3点pm included), checked
+ * against the recognizer; nor did 动 (不动产), 正 (正常) and 超 (超过). Each is in the test's grid.
+ * Every character added here took windows from the recognizer on the training and development texts
+ * (53 of 238 → 41), each 0.3–1 ms (issue 15 item 9).
  */
-export const INERT_AFTER = '上下每从点';
+export const INERT_AFTER = `上下每从点打动正超 ${'abcdefghijklmnopqrstuvwxyz'}`;
 /** Words inert as a whole, though 以 alone is not (以后, 以来). Not 时间: 上时 and 小时 are read as times. */
 const INERT_WORDS = /可以/gu;
 /** After a day alone, these make it a range the recognizer reports and we drop (明天以后, 3月1号开始, 周五前). */
