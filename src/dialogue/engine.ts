@@ -22,6 +22,7 @@ import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './
 import {
   isAffirm,
   isAppointmentCancel,
+  isCancelWords,
   isBareNumber,
   isCancel,
   isComplaintRequest,
@@ -29,6 +30,7 @@ import {
   isExplicitCancel,
   isGoodbyeNumber,
   isHotlineNumber,
+  isOnlyWhen,
   isQuestion,
   isReferenceQuestion,
   readRating,
@@ -265,7 +267,7 @@ export class DialogueEngine {
 
   private route(state: ConversationState, parse: Parse, now: Date): StepResult {
     const base: ConversationState = { ...state, humanOffered: false, lastIntent: parse.intent };
-    if (isAppointmentCancel(parse)) return this.startCancelAppointment(base, parse);
+    if (isAppointmentCancel(parse) || this.cancelsBookingJustMade(state, parse, now)) return this.startCancelAppointment(base, parse);
     const progress = this.intent('progress_query');
     if (isReferenceQuestion(parse) && progress?.form && parse.intent !== 'complaint' && parse.intent !== 'suggestion') {
       return this.startForm({ ...base, misunderstood: 0, lastIntent: 'progress_query' }, progress, progress.form, parse, now);
@@ -284,10 +286,34 @@ export class DialogueEngine {
     if (parse.intent === 'affirm' || (parse.intent === 'deny' && !offered)) {
       return this.result({ ...base, misunderstood: 0 }, [text(this.msg('acknowledge'), this.intent('bot_help')?.follow_ups)], 'answer');
     }
+    const lookup = this.nextLookup(state, parse);
+    if (lookup?.form) return this.startForm({ ...base, misunderstood: 0, lastIntent: lookup.id }, lookup, lookup.form, parse, now);
     const def = this.intent(parse.intent);
     if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
     if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);
     return this.result({ ...base, misunderstood: 0 }, [text(def.answer, def.follow_ups)], 'answer');
+  }
+
+  /**
+   * 不去了，帮我取消 just after booking: that booking, asked about first
+   * (confirmCancel), rather than "nothing to cancel". Only while the booking
+   * is the conversation's live topic, and only in words that name cancelling.
+   */
+  private cancelsBookingJustMade(state: ConversationState, parse: Parse, now: Date): boolean {
+    const topic = liveTopic(this.b, state, now);
+    return topic?.intent === 'appointment' && Boolean(state.lastReference?.startsWith('A')) && isCancelWords(parse);
+  }
+
+  /**
+   * 那过期药品呢 right after a garbage question: another item for the lookup
+   * just answered, when the message names one exactly and the model places
+   * it nowhere else.
+   */
+  private nextLookup(state: ConversationState, parse: Parse): IntentDef | null {
+    const last = state.lastIntent ? this.intent(state.lastIntent) : undefined;
+    if (!last?.form?.slots.some((s) => s.type === 'garbage_item')) return null;
+    if (parse.intent !== OUT_OF_SCOPE && parse.intent !== last.id) return null;
+    return findGarbageItem(parse.normalised, this.b)?.exact ? last : null;
   }
 
   private fallback(state: ConversationState, parse: Parse): StepResult {
@@ -575,7 +601,9 @@ export class DialogueEngine {
     // A question about something else is answered, then the form resumes.
     // Free-text slots accept almost anything, so there only a question that
     // the model places in another intent counts as a digression.
-    const aside = this.aside(def, form, parse, now);
+    // 明天 alone is an answer (or a wrong one), not a weather question: a message that is only a date or time
+    // is never answered as another matter.
+    const aside = isOnlyWhen(parse) ? null : this.aside(def, form, parse, now);
     const resume = (answer: string) =>
       this.result(state, [text(answer), text(this.msg('resume_after_digression', { form: formDef.name, prompt: slot.prompt }))], 'answer');
     if (aside && (slot.type === 'text' || slot.type === 'place') && isQuestion(parse)) return resume(aside);
@@ -600,6 +628,10 @@ export class DialogueEngine {
       return this.advance({ ...state, form: others.form, humanOffered: false }, def, formDef);
     }
     if (parse.intent === 'cancel') return cancelled();
+    // A new value for another of the form's questions (不对是下周五 at the half-day question) is taken, and the
+    // form goes on from there, rather than repeating its question as if nothing had been said.
+    const corrected = this.readAny(formDef, parse, now, form);
+    if (corrected.changed) return this.advance({ ...state, form: corrected.form, humanOffered: false }, def, formDef);
     if (aside && reading.reason === '') return resume(aside);
     if (slot.type === 'garbage_item') {
       return this.result(

@@ -39,6 +39,16 @@ export const asksWhether = (p: Parse) => WHETHER.test(p.normalised);
 export const isAppointmentCancel = (p: Parse) =>
   /取消|撤销|不去了/.test(p.normalised) &&
   (/预约/.test(p.normalised) || p.entities.some((e) => e.type === 'reference' && e.kind === 'appointment'));
+/** Words that name cancelling a booking (帮我取消, 不去了), not a mere 算了. */
+export const isCancelWords = (p: Parse) => /取消|撤销|不去了|去不了|不约了|不预约了/.test(p.normalised);
+/** 明天, 下周五上午, 3点: a message that is only a date, time or period (and particles). */
+export function isOnlyWhen(p: Parse): boolean {
+  const when = p.entities.filter((e) => e.type === 'date' || e.type === 'time' || e.type === 'period');
+  if (when.length === 0) return false;
+  let rest = p.normalised;
+  for (const e of [...when].sort((a, b) => b.start - a.start)) rest = rest.slice(0, e.start) + rest.slice(e.end);
+  return /^[\s,，。.!！?？吧啊呀呢吗的了]*$/u.test(rest);
+}
 /** 我的预约号是多少 / 工单号忘了: asks for a number already issued. */
 export const isReferenceQuestion = (p: Parse) =>
   /(预约|工单|受理|办件)(号|编号)|我的(预约|工单)|刚才的(预约|工单)/.test(p.normalised) && !/取消|撤销/.test(p.normalised);
