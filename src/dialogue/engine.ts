@@ -18,13 +18,13 @@ import { reasonLabel } from '../core/handoffs.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { answerFrom, hallDayNote } from './answers.js';
 import type { Behaviour, FormDef, IntentDef, SlotDef } from './definitions.js';
-import { type FollowUpMove, liveTopic, resolveFollowUp, type TopicUse } from './follow-up.js';
+import { type FollowUpMove, liveTopic, pendingSlot, resolveFollowUp, type TopicUse } from './follow-up.js';
 import {
   isAffirm,
   isAppointmentCancel,
-  isCancelWords,
   isBareNumber,
   isCancel,
+  isCancelWords,
   isComplaintRequest,
   isDeny,
   isExplicitCancel,
@@ -174,7 +174,7 @@ export class DialogueEngine {
   private formAnswer(state: ConversationState, parse: Parse, now: Date): boolean {
     const form = state.form;
     const formDef = form ? this.intent(form.intent)?.form : undefined;
-    const slot = formDef?.slots.find((s) => s.name === form?.pending);
+    const slot = form && formDef ? pendingSlot(form, formDef) : undefined;
     // Only a short answer to a consultation's case question, no question of its own: a date or a
     // district inside a new question (那积分落户呢，浦东能办吗) is a switch, not the form's answer.
     if (!formDef?.answer_from || slot?.type !== 'choice' || isQuestion(parse) || [...parse.normalised].length > CASE_ANSWER) return false;
@@ -256,7 +256,7 @@ export class DialogueEngine {
     if (move.kind === 'resume' && state.form) {
       const form = state.form;
       const formDef = this.intent(form.intent)?.form as FormDef;
-      const prompt = form.confirming ? this.confirmText(form, formDef) : (formDef.slots.find((s) => s.name === form.pending)?.prompt ?? '');
+      const prompt = form.confirming ? this.confirmText(form, formDef) : (pendingSlot(form, formDef)?.prompt ?? '');
       const back = text(this.msg('resume_after_digression', { form: formDef.name, prompt }));
       return { ...this.result(state, [text(move.text), back], 'answer'), topic };
     }
@@ -365,8 +365,8 @@ export class DialogueEngine {
   /** Escalations read from the words themselves: abuse, anger, the same question again and again. */
   private trigger(state: ConversationState, parse: Parse, now: Date): StepResult | null {
     const t = parse.normalised;
-    const pending = state.form?.pending;
-    const typingFreeText = this.intent(state.form?.intent ?? '')?.form?.slots.find((s) => s.name === pending)?.type === 'text';
+    const formDef = state.form ? this.intent(state.form.intent)?.form : undefined;
+    const typingFreeText = state.form && formDef ? pendingSlot(state.form, formDef)?.type === 'text' : false;
     if (this.abuse.some((re) => re.test(t)) || (!typingFreeText && this.anger.some((re) => re.test(t)))) {
       return this.handoff(state, [text(this.msg('handoff_anger'))], 'anger', 'high', parse, now);
     }
@@ -596,7 +596,7 @@ export class DialogueEngine {
     // optional slot, 改成下午吧 corrects one).
     if (isExplicitCancel(parse)) return cancelled();
     if (form.confirming) return this.continueConfirm(state, form, def, formDef, parse, now);
-    const slot = formDef.slots.find((s) => s.name === form.pending) as SlotDef | undefined;
+    const slot = pendingSlot(form, formDef);
     if (!slot) return this.advance(state, def, formDef);
     // A question about something else is answered, then the form resumes.
     // Free-text slots accept almost anything, so there only a question that

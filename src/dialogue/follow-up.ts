@@ -6,12 +6,12 @@
  * Pure: the engine turns a move into replies and state.
  */
 import { ASPECT_LABELS, type Aspect } from '../core/aspects.js';
-import type { ConversationState, TopicMemory } from '../core/conversation.js';
+import type { ConversationState, FormState, TopicMemory } from '../core/conversation.js';
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { aspectAnswer, followUpMessage, hasOwnAspectAnswer, topicName } from './aspect-answers.js';
-import type { Behaviour } from './definitions.js';
+import type { Behaviour, FormDef, SlotDef } from './definitions.js';
 import { foreignReference } from './foreign-reference.js';
-import { asksWhether, isAppointmentCancel, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
+import { asksAboutFiling, asksWhether, isAppointmentCancel, isExplicitCancel, isQuestion, isReferenceQuestion } from './intents-text.js';
 import { readSlot } from './slots.js';
 
 /** Conversation moves: never a topic, and never what a follow-up is about. */
@@ -151,6 +151,11 @@ function aboutTopic(b: Behaviour, topic: TopicMemory, aspect: Aspect): FollowUpM
   return answer(b, topic.intent, aspect, 'follow_up');
 }
 
+/** The question a form is waiting on. */
+export function pendingSlot(form: FormState, formDef: FormDef): SlotDef | undefined {
+  return formDef.slots.find((s) => s.name === form.pending);
+}
+
 /** Inside a form: about the service being booked, or instead of a consultation form's question. */
 function inForm(
   b: Behaviour,
@@ -161,9 +166,15 @@ function inForm(
   now: Date,
 ): FollowUpMove | null {
   const form = state.form;
-  if (!form || !aspect) return null;
-  const formDef = b.intents.get(form.intent)?.form;
-  if (!formDef) return null;
+  const formDef = form ? b.intents.get(form.intent)?.form : undefined;
+  if (!form || !formDef) return null;
+  // At a ticket's description only a question about filing itself (怎么投诉比较快, 投诉要留电话吗) is
+  // answered, then asked again; any other question there (楼下噪音这么大有人管吗) is the complaint.
+  if (TICKETS.has(form.intent) && pendingSlot(form, formDef)?.type === 'text' && isQuestion(parse) && asksAboutFiling(parse)) {
+    const about = aspect && hasOwnAspectAnswer(b, form.intent, aspect) ? aspect : 'process';
+    return { kind: 'resume', text: aspectAnswer(b, form.intent, about), use: { topic: form.intent, aspect: about, via: 'follow_up' } };
+  }
+  if (!aspect) return null;
   if (aspect === 'appointment') {
     // 要预约吗 while a consultation form asks which case: booking that service, as after its answer.
     const bookable = formDef.answer_from && b.services.has(form.intent);
@@ -191,7 +202,7 @@ function inForm(
   // rather than taken as the place or refused as a number. Not at the
   // description, where 楼下噪音这么大有人管吗 is the complaint itself.
   if (TICKETS.has(form.intent)) {
-    const slot = formDef.slots.find((s) => s.name === form.pending);
+    const slot = pendingSlot(form, formDef);
     // Another matter (社保怎么交) is a digression the form answers in passing. The model's intent decides
     // here, not the leftover words: 有人/处理 in 多久会有人来处理 read as an emergency.
     // 多久会有人来处理 reads as a progress query (0.37); one naming a number (编号TS20240401) is about that record.

@@ -39,6 +39,18 @@ export const asksWhether = (p: Parse) => WHETHER.test(p.normalised);
 export const isAppointmentCancel = (p: Parse) =>
   /取消|撤销|不去了/.test(p.normalised) &&
   (/预约/.test(p.normalised) || p.entities.some((e) => e.type === 'reference' && e.kind === 'appointment'));
+/**
+ * 怎么投诉比较快？, 投诉要留电话吗, 建议多久有回复: a short question about filing a
+ * complaint or suggestion itself, not a grievance put as a question
+ * (我投诉过好几次了为什么没人管, 楼下噪音这么大有人管吗).
+ */
+export const asksAboutFiling = (p: Parse) =>
+  [...p.normalised].length <= 16 &&
+  /(?<!过)(?:投诉|举报|建议)(?!过)/u.test(p.normalised) &&
+  /怎么|如何|怎样|多久|多长时间|几天|要不要|需不需要|需要|要.{0,6}吗|能不能|可不可以|可以.{0,6}吗|在哪|哪里|流程|步骤|收费/u.test(
+    p.normalised,
+  ) &&
+  !/为什么|为啥|凭什么|怎么还|怎么又|怎么没/u.test(p.normalised);
 /** Words that name cancelling a booking (帮我取消, 不去了), not a mere 算了. */
 export const isCancelWords = (p: Parse) => /取消|撤销|不去了|去不了|不约了|不预约了/.test(p.normalised);
 /** 明天, 下周五上午, 3点: a message that is only a date, time or period (and particles). */
