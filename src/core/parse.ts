@@ -39,4 +39,10 @@ export interface Parse {
    * model's topic terms: empty for a bare follow-up such as "要多久".
    */
   topics?: string[];
+  /**
+   * A second request in the same message (预约身份证，顺便问下公积金怎么提取):
+   * the intent of the part after or before 顺便/另外/还有 that is not the
+   * message's own, when each part reads as a request of its own.
+   */
+  also?: { intent: string; score: number; text: string };
 }

@@ -124,6 +124,7 @@ export const REQUIRED_MESSAGES = [
   'form_cancelled',
   'form_dropped',
   'finish_form_first',
+  'second_request_later',
   'form_expired',
   'resume_after_digression',
   'confirm_ambiguous',

@@ -101,6 +101,15 @@ export interface EngineOptions {
 /** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
 export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeated_question', 'staff_only'] as const;
 
+/**
+ * The second request once the words decided the first: the model's own
+ * reading, when the words took the second's place (我想投诉…，另外帮我预约…).
+ */
+function alsoBesides(parse: Parse, byWords: string): Parse['also'] {
+  if (parse.also?.intent !== byWords) return parse.also;
+  return parse.intent !== OUT_OF_SCOPE && parse.intent !== byWords ? { intent: parse.intent, score: parse.score, text: '' } : undefined;
+}
+
 export class DialogueEngine {
   private readonly abuse: RegExp[];
   private readonly anger: RegExp[];
@@ -146,7 +155,9 @@ export class DialogueEngine {
     const repeats = parse.normalised === state.lastText && !CHAT.has(parse.intent) ? (state.repeats ?? 1) + 1 : 1;
     const byWords = this.intentByWords(state, parse);
     // The model's parse is what the trace keeps; the engine goes by the words (certain, hence score 1).
-    const read = byWords ? { ...parse, intent: byWords, topIntent: byWords, score: 1, topics: [byWords] } : parse;
+    const read = byWords
+      ? { ...parse, intent: byWords, topIntent: byWords, score: 1, topics: [byWords], also: alsoBesides(parse, byWords) }
+      : parse;
     const r = this.decide({ ...state, repeats }, read, now);
     const use =
       r.topic ??
@@ -266,6 +277,8 @@ export class DialogueEngine {
   }
 
   private route(state: ConversationState, parse: Parse, now: Date): StepResult {
+    const also = this.alsoAsked(parse);
+    if (also) return this.twoRequests(state, parse, also, now);
     const base: ConversationState = { ...state, humanOffered: false, lastIntent: parse.intent };
     if (isAppointmentCancel(parse) || this.cancelsBookingJustMade(state, parse, now)) return this.startCancelAppointment(base, parse);
     const progress = this.intent('progress_query');
@@ -292,6 +305,32 @@ export class DialogueEngine {
     if (parse.intent === OUT_OF_SCOPE || !def) return this.fallback(state, parse);
     if (def.form) return this.startForm({ ...base, misunderstood: 0 }, def, def.form, parse, now);
     return this.result({ ...base, misunderstood: 0 }, [text(def.answer, def.follow_ups)], 'answer');
+  }
+
+  /** The second request of a message (Parse.also), when both are matters the assistant handles itself. */
+  private alsoAsked(parse: Parse): IntentDef | null {
+    const own = this.intent(parse.intent);
+    const also = parse.also ? this.intent(parse.also.intent) : undefined;
+    const matter = (d: IntentDef | undefined): d is IntentDef => Boolean(d && !CHAT.has(d.id) && !d.escalate && !d.staff_only);
+    return matter(own) && matter(also) && also.id !== own.id ? also : null;
+  }
+
+  /**
+   * 预约身份证，顺便问下公积金怎么提取: neither request is dropped. One that
+   * needs a form of its own (a booking, a complaint) is begun; the other is
+   * answered in passing first, or, when it needs a form too, named for
+   * afterwards. Two questions get both answers.
+   */
+  private twoRequests(state: ConversationState, parse: Parse, also: IntentDef, now: Date): StepResult {
+    const own = this.intent(parse.intent) as IntentDef;
+    const acts = (d: IntentDef) => Boolean(d.form && !d.form.answer_from);
+    const [first, second] = acts(also) && !acts(own) ? [also, own] : [own, also];
+    const r = this.route(state, { ...parse, intent: first.id, topIntent: first.id, also: undefined }, now);
+    const note =
+      acts(second) && second.form
+        ? this.msg('second_request_later', { other: second.form.name })
+        : (this.quickAnswer(second, parse, now) ?? second.answer);
+    return { ...r, replies: [text(note), ...r.replies] };
   }
 
   /**

@@ -23,6 +23,7 @@ const MESSAGE_VARS: Record<string, string[]> = {
   form_cancelled: ['form'],
   form_dropped: ['form'],
   finish_form_first: ['form', 'other', 'prompt'],
+  second_request_later: ['other'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],
   ticket_in_progress: ['reference', 'department', 'result'],

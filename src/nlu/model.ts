@@ -75,6 +75,9 @@ const OWN_TOPIC_ALONE = 0.6;
  * nothing on the other development sets (docs/nlu.md).
  */
 const SPLIT_SHARE = 0.3;
+/** Words that join a second request to a first (预约身份证，顺便问下公积金怎么提取), with the punctuation around them. */
+const SECOND_REQUEST =
+  /[\s,，。.;；!！?？]*(?:顺便(?:问(?:一?下|问)?|说一?下|咨询一?下)?|另外(?:问一?下|想问一?下)?|还有(?:一件事|个事|就是)?|还想问(?:一?下)?|再问(?:一?下)?|对了)[\s,，:：]*/gu;
 const SPLIT_ACTIVATION = 0.3;
 
 export class NluModel {
@@ -123,11 +126,36 @@ export class NluModel {
     const prepared = this.text.prepare(raw);
     const parse = this.classifyPrepared(raw, prepared);
     const entities: Entity[] = parse.normalised ? extractEntities(parse.normalised, now) : [];
-    if (!this.aspects) return withEntities(parse, entities);
     const full = withEntities(parse, entities);
+    const also = this.secondRequest(parse);
+    if (also) full.also = also;
+    if (!this.aspects) return full;
     full.aspect = this.aspects.read(prepared.features);
     full.topics = this.ownTopics(parse, prepared.tokens);
     return full;
+  }
+
+  /**
+   * Two requests in one message, joined by 顺便/另外/还有/对了: each part is
+   * classified alone, and when both read as requests (accepted, different
+   * intents) and one of them is the whole message's, the other is `also`.
+   * Only messages with such a word pay for the two extra classifications.
+   */
+  private secondRequest(parse: Omit<Parse, 'entities'>): Parse['also'] {
+    if (parse.intent === OUT_OF_SCOPE) return undefined;
+    const text = parse.normalised;
+    SECOND_REQUEST.lastIndex = 0;
+    for (const m of text.matchAll(SECOND_REQUEST)) {
+      const before = text.slice(0, m.index).trim();
+      const after = text.slice(m.index + m[0].length).trim();
+      if (before.length < 2 || after.length < 2) continue;
+      const [a, b] = [this.classify(before), this.classify(after)];
+      if (a.intent === OUT_OF_SCOPE || b.intent === OUT_OF_SCOPE || a.intent === b.intent) return undefined;
+      if (a.intent === parse.intent) return { intent: b.intent, score: b.score, text: after };
+      if (b.intent === parse.intent) return { intent: a.intent, score: a.score, text: before };
+      return undefined;
+    }
+    return undefined;
   }
 
   /**
