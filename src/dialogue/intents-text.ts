@@ -51,6 +51,13 @@ export const asksAboutFiling = (p: Parse) =>
     p.normalised,
   ) &&
   !/为什么|为啥|凭什么|怎么还|怎么又|怎么没/u.test(p.normalised);
+/**
+ * 地址写错了，是锦绣路2号 / 地点改成南京东路2号: the new place, what follows
+ * 是/改成/为 to the end of the sentence, in the citizen's own words (a place
+ * is free text, which the slot readers cannot pick out of a sentence).
+ */
+export const correctedPlace = (p: Parse): string | undefined =>
+  /(?:改成|改为|换成|应该是|是|为|在)[:：\s]*([^，,。!！?？]{2,})[。!！]*$/u.exec(p.text.trim())?.[1]?.trim();
 /** Words that name cancelling a booking (帮我取消, 不去了), not a mere 算了. */
 export const isCancelWords = (p: Parse) => /取消|撤销|不去了|去不了|不约了|不预约了/.test(p.normalised);
 /** 明天, 下周五上午, 3点: a message that is only a date, time or period (and particles). */
