@@ -16,7 +16,7 @@ import {
 import { OUT_OF_SCOPE, type Parse } from '../core/parse.js';
 import { AppointmentCancel } from './appointment-cancel.js';
 import type { Behaviour, FormDef, IntentDef } from './definitions.js';
-import { Escalation } from './escalation.js';
+import { type EngineOptions, Escalation } from './escalation.js';
 import { type FollowUpMove, liveTopic, pendingSlot, resolveFollowUp } from './follow-up.js';
 import { Forms } from './forms.js';
 import {
@@ -32,7 +32,6 @@ import {
   isReferenceQuestion,
   stopsThenGoesOn,
 } from './intents-text.js';
-import type { OfficeHours } from './office-hours.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
 import { completeTurn } from './results.js';
 import { findGarbageItem, readSlot } from './slots.js';
@@ -46,14 +45,8 @@ const CASE_ANSWER = 8;
 /** Below this share an emergency inside a form is read as the form's content. */
 const CLEAR_EMERGENCY = 0.7;
 
+export type { EngineOptions } from './escalation.js';
 export type { AfterAction, StepResult } from './step-kit.js';
-
-export interface EngineOptions {
-  /** When people are at the desk; outside, escalations become callback requests. Default: always. */
-  officeHours?: OfficeHours;
-  /** Staff take urgent handoffs (emergencies) around the clock, office hours or not. */
-  emergencyDesk24h?: boolean;
-}
 
 /** Reason codes of escalations the engine raises itself (intents add their own in intents/*.yaml). */
 export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeated_question', 'staff_only'] as const;

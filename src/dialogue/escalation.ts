@@ -9,11 +9,19 @@ import type { ConversationState, FormState, Reply } from '../core/conversation.j
 import { reasonLabel } from '../core/handoffs.js';
 import type { Parse } from '../core/parse.js';
 import type { Behaviour } from './definitions.js';
-import type { EngineOptions } from './engine.js';
 import { pendingSlot } from './follow-up.js';
 import { isCancel, isExplicitCancel, readRating } from './intents-text.js';
 import { ALWAYS_OPEN, type OfficeHours } from './office-hours.js';
 import { CALLBACK, StepKit, type StepResult, text } from './step-kit.js';
+
+// Declared here, where both options are read, so this file need not import
+// engine.ts (which imports it); engine.ts re-exports it unchanged.
+export interface EngineOptions {
+  /** When people are at the desk; outside, escalations become callback requests. Default: always. */
+  officeHours?: OfficeHours;
+  /** Staff take urgent handoffs (emergencies) around the clock, office hours or not. */
+  emergencyDesk24h?: boolean;
+}
 
 export class Escalation extends StepKit {
   private readonly abuse: RegExp[];

@@ -37,7 +37,7 @@ export class Forms extends StepKit {
     // A value given but not acceptable (下周六: a weekend) is explained, not silently asked for again.
     const pending = next.state.form?.pending;
     const reason = pending ? invalid.get(pending) : undefined;
-    const slot = formDef.slots.find((s) => s.name === pending);
+    const slot = next.state.form ? pendingSlot(next.state.form, formDef) : undefined;
     if (reason !== undefined && slot) {
       return { ...next, replies: [...intro, text(render(slot.reprompt, { reason, choices: this.choices(slot) }))] };
     }

@@ -5,10 +5,10 @@
  */
 import type { ActionResult, ConversationState, DialogueEvent, Reply } from '../core/conversation.js';
 import type { Behaviour } from './definitions.js';
-import type { StepResult } from './engine.js';
 import { RATING_LABELS } from './intents-text.js';
 import { askForProof, attemptsLeft, proofExhausted, proofFailed, proofForm } from './reference-proof.js';
 import { formatDate, render } from './slots.js';
+import type { StepResult } from './step-kit.js';
 import { describeTicket } from './ticket-progress.js';
 
 const text = (t: string): Reply => ({ type: 'text', text: t });
