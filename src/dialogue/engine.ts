@@ -57,8 +57,24 @@ export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeate
  */
 function alsoBesides(parse: Parse, byWords: string): Parse['also'] {
   if (parse.also?.intent !== byWords) return parse.also;
-  return parse.intent !== OUT_OF_SCOPE && parse.intent !== byWords ? { intent: parse.intent, score: parse.score, text: '' } : undefined;
+  return parse.intent !== OUT_OF_SCOPE && parse.intent !== byWords ? { intent: parse.intent, score: parse.score, text: '', start: 0 } : undefined;
 }
+/**
+ * The message with only the part about `intent` left (the other blanked,
+ * offsets kept), so a form begun for one request reads its values from
+ * that request: 预约办身份证，顺便问下居住证要什么材料 books 身份证.
+ */
+function onlyPart(parse: Parse, intent: string): Parse {
+  const also = parse.also;
+  if (!also?.text) return parse;
+  const [a, b] = [also.start, also.start + also.text.length];
+  const inside = intent === also.intent;
+  const keep = (i: number) => (i >= a && i < b) === inside;
+  const normalised = parse.normalised.split('').map((c, i) => (keep(i) ? c : ' ')).join('');
+  const entities = parse.entities.filter((e) => keep(e.start) && keep(e.end - 1));
+  return { ...parse, normalised, entities };
+}
+
 export class DialogueEngine extends StepKit {
   private readonly danger: RegExp[];
   private readonly forms: Forms;
@@ -263,7 +279,7 @@ export class DialogueEngine extends StepKit {
     const own = this.intent(parse.intent) as IntentDef;
     const acts = (d: IntentDef) => Boolean(d.form && !d.form.answer_from);
     const [first, second] = acts(also) && !acts(own) ? [also, own] : [own, also];
-    const r = this.route(state, { ...parse, intent: first.id, topIntent: first.id, also: undefined }, now);
+    const r = this.route(state, { ...onlyPart(parse, first.id), intent: first.id, topIntent: first.id, also: undefined }, now);
     const note =
       acts(second) && second.form
         ? this.msg('second_request_later', { other: second.form.name })

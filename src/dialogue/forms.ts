@@ -92,8 +92,10 @@ export class Forms extends StepKit {
     if (parse.intent === 'cancel') return cancelled();
     // A new value for another of the form's questions (不对是下周五 at the half-day question) is taken, and the
     // form goes on from there, rather than repeating its question as if nothing had been said.
+    // A value the question itself refuses (明天上午 on a Saturday: a weekend) is explained first, keeping the rest.
     const corrected = this.readAny(formDef, parse, now, form);
-    if (corrected.changed) return this.advance({ ...state, form: corrected.form, humanOffered: false }, def, formDef);
+    if (corrected.changed && !reading.reason) return this.advance({ ...state, form: corrected.form, humanOffered: false }, def, formDef);
+    const kept = corrected.changed ? { ...corrected.form, pending: form.pending } : form;
     if (aside && reading.reason === '') return resume(aside);
     if (slot.type === 'garbage_item') {
       return this.result(
@@ -103,7 +105,7 @@ export class Forms extends StepKit {
       );
     }
     const attempts = (form.attempts[slot.name] ?? 0) + 1;
-    const next: ConversationState = { ...state, form: { ...form, attempts: { ...form.attempts, [slot.name]: attempts } } };
+    const next: ConversationState = { ...state, form: { ...kept, attempts: { ...form.attempts, [slot.name]: attempts } } };
     const reprompt = text(render(slot.reprompt, { reason: reading.reason ?? '', choices: this.choices(slot) }));
     if (attempts >= this.b.dialogue.escalation.slot_failures_before_offer) {
       return this.result({ ...next, humanOffered: true }, [reprompt, text(this.msg('offer_human_slot'))], 'slot_prompt');

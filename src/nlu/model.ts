@@ -146,13 +146,16 @@ export class NluModel {
     const text = parse.normalised;
     SECOND_REQUEST.lastIndex = 0;
     for (const m of text.matchAll(SECOND_REQUEST)) {
-      const before = text.slice(0, m.index).trim();
-      const after = text.slice(m.index + m[0].length).trim();
+      const rawBefore = text.slice(0, m.index);
+      const rawAfter = text.slice(m.index + m[0].length);
+      const before = rawBefore.trim();
+      const after = rawAfter.trim();
       if (before.length < 2 || after.length < 2) continue;
       const [a, b] = [this.classify(before), this.classify(after)];
       if (a.intent === OUT_OF_SCOPE || b.intent === OUT_OF_SCOPE || a.intent === b.intent) return undefined;
-      if (a.intent === parse.intent) return { intent: b.intent, score: b.score, text: after };
-      if (b.intent === parse.intent) return { intent: a.intent, score: a.score, text: before };
+      const afterStart = m.index + m[0].length + (rawAfter.length - rawAfter.trimStart().length);
+      if (a.intent === parse.intent) return { intent: b.intent, score: b.score, text: after, start: afterStart };
+      if (b.intent === parse.intent) return { intent: a.intent, score: a.score, text: before, start: rawBefore.length - rawBefore.trimStart().length };
       return undefined;
     }
     return undefined;
