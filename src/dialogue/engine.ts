@@ -201,6 +201,14 @@ export class DialogueEngine extends StepKit {
       const r = this.decide({ ...state, status: 'idle', form: null, humanOffered: false }, parse, now);
       return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
     }
+    // 取消预约 A… while another form is open is about that appointment, not the form in progress (which is
+    // dropped, saying so): closing the form alone and saying 已取消 had left the booking standing.
+    const named = parse.entities.some((e) => e.type === 'reference' && e.kind === 'appointment');
+    if (state.form && state.form.intent !== 'appointment_cancel' && named && isAppointmentCancel(parse)) {
+      const name = this.intent(state.form.intent)?.form?.name ?? '事项';
+      const r = this.cancel.startCancelAppointment({ ...state, status: 'idle', form: null, humanOffered: false }, parse);
+      return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
+    }
     const followUp = resolveFollowUp(this.b, state, parse, now);
     if (followUp) return this.followUp(state, followUp);
     if (state.form) return this.continueForm(state, state.form, parse, now);
