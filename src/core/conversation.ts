@@ -41,6 +41,11 @@ export interface ConversationState {
   proofAttempts?: Record<string, number>;
   /** The matter the conversation is about, for follow-ups that name none ("要带什么材料"). */
   topic?: TopicMemory | null;
+  /**
+   * A request made while a form was open, named for afterwards (投诉 asked
+   * for during a booking): recalled when the form ends; a yes then begins it.
+   */
+  later?: { intent: string; name: string; reminded: boolean } | null;
 }
 
 /**

@@ -125,6 +125,8 @@ export const REQUIRED_MESSAGES = [
   'form_dropped',
   'finish_form_first',
   'second_request_later',
+  'later_reminder',
+  'phone_required',
   'form_expired',
   'resume_after_digression',
   'confirm_ambiguous',

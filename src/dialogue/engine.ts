@@ -57,7 +57,9 @@ export const ENGINE_REASONS = ['misunderstood', 'slot_failed', 'anger', 'repeate
  */
 function alsoBesides(parse: Parse, byWords: string): Parse['also'] {
   if (parse.also?.intent !== byWords) return parse.also;
-  return parse.intent !== OUT_OF_SCOPE && parse.intent !== byWords ? { intent: parse.intent, score: parse.score, text: '', start: 0 } : undefined;
+  return parse.intent !== OUT_OF_SCOPE && parse.intent !== byWords
+    ? { intent: parse.intent, score: parse.score, text: '', start: 0 }
+    : undefined;
 }
 /**
  * The message with only the part about `intent` left (the other blanked,
@@ -70,7 +72,10 @@ function onlyPart(parse: Parse, intent: string): Parse {
   const [a, b] = [also.start, also.start + also.text.length];
   const inside = intent === also.intent;
   const keep = (i: number) => (i >= a && i < b) === inside;
-  const normalised = parse.normalised.split('').map((c, i) => (keep(i) ? c : ' ')).join('');
+  const normalised = parse.normalised
+    .split('')
+    .map((c, i) => (keep(i) ? c : ' '))
+    .join('');
   const entities = parse.entities.filter((e) => keep(e.start) && keep(e.end - 1));
   return { ...parse, normalised, entities };
 }
@@ -120,10 +125,16 @@ export class DialogueEngine extends StepKit {
           ? { topic: state.form?.intent ?? null, aspect: null, via: 'message' as const }
           : messageTopicUse(this.b, parse, r.state, r.outcome));
     const topic = nextTopic(this.b, liveTopic(this.b, state, now), read, r, use, now);
+    // The request left for afterwards is recalled once the form ends, and forgotten a turn later.
+    const pending = r.state.later;
+    const recall = pending && !pending.reminded && state.form !== null && r.state.form === null && r.state.status === 'idle';
+    const later = recall ? { ...pending, reminded: true } : pending?.reminded ? null : (pending ?? null);
+    const closing = recall ? [...(r.closing ?? []), text(this.msg('later_reminder', { other: pending.name }))] : r.closing;
     return {
       ...r,
+      closing,
       topic: use,
-      state: { ...r.state, lastText: parse.normalised, repeats, topic },
+      state: { ...r.state, lastText: parse.normalised, repeats, topic, later },
       replies: [...prefix, ...r.replies],
       events: [...events, ...r.events],
     };
@@ -257,6 +268,9 @@ export class DialogueEngine extends StepKit {
     if (isBareNumber(parse) && CHAT.has(parse.intent)) {
       return this.fallback(state, { ...parse, intent: OUT_OF_SCOPE, topIntent: OUT_OF_SCOPE });
     }
+    const later = state.later?.reminded ? this.intent(state.later.intent) : undefined;
+    if (later?.form && isAffirm(parse))
+      return this.forms.startForm({ ...base, misunderstood: 0, lastIntent: later.id, later: null }, later, later.form, parse, now);
     const offered = state.humanOffered || state.lastIntent === OUT_OF_SCOPE;
     if (parse.intent === 'affirm' || (parse.intent === 'deny' && !offered)) {
       return this.result({ ...base, misunderstood: 0 }, [text(this.msg('acknowledge'), this.intent('bot_help')?.follow_ups)], 'answer');
@@ -288,10 +302,12 @@ export class DialogueEngine extends StepKit {
     const acts = (d: IntentDef) => Boolean(d.form && !d.form.answer_from);
     const [first, second] = acts(also) && !acts(own) ? [also, own] : [own, also];
     const r = this.route(state, { ...onlyPart(parse, first.id), intent: first.id, topIntent: first.id, also: undefined }, now);
-    const note =
-      acts(second) && second.form
-        ? this.msg('second_request_later', { other: second.form.name })
-        : (this.forms.quickAnswer(second, parse, now) ?? second.answer);
+    if (acts(second) && second.form) {
+      const later = { intent: second.id, name: second.form.name, reminded: false };
+      const note = this.msg('second_request_later', { other: second.form.name });
+      return { ...r, state: { ...r.state, later }, replies: [text(note), ...r.replies] };
+    }
+    const note = this.forms.quickAnswer(second, parse, now) ?? second.answer;
     return { ...r, replies: [text(note), ...r.replies] };
   }
 

@@ -77,7 +77,8 @@ export class Forms extends StepKit {
     const place = slot.type === 'place' && parse.entities.some((e) => e.type === 'district');
     if (request && slot.type !== 'text' && !place && (slot.type === 'place' || !reading.ok)) {
       const vars = { form: formDef.name, other: request, prompt: slot.prompt };
-      return this.result(state, [text(this.msg('finish_form_first', vars))], 'slot_prompt');
+      const later = { intent: this.otherIntent(def, parse)?.id ?? '', name: request, reminded: false };
+      return this.result({ ...state, later }, [text(this.msg('finish_form_first', vars))], 'slot_prompt');
     }
     if (reading.ok) {
       const filled: FormState = {
@@ -88,6 +89,11 @@ export class Forms extends StepKit {
       // The same message may carry other values too (周四下午 answers date and period).
       const others = this.readAny(formDef, parse, now, filled);
       return this.advance({ ...state, form: others.form, humanOffered: false }, def, formDef);
+    }
+    // 不留了 at a phone the form needs declines the phone, not the whole complaint: the citizen hears why it
+    // is needed, and nothing written so far is thrown away.
+    if (slot.type === 'phone' && !slot.optional && NO_PHONE.test(parse.normalised)) {
+      return this.result(state, [text(this.msg('phone_required', { prompt: slot.prompt }))], 'slot_prompt');
     }
     if (parse.intent === 'cancel') return cancelled();
     // A new value for another of the form's questions (不对是下周五 at the half-day question) is taken, and the

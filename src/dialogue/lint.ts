@@ -24,6 +24,8 @@ const MESSAGE_VARS: Record<string, string[]> = {
   form_dropped: ['form'],
   finish_form_first: ['form', 'other', 'prompt'],
   second_request_later: ['other'],
+  later_reminder: ['other'],
+  phone_required: ['prompt'],
   form_expired: ['form', 'minutes'],
   resume_after_digression: ['form', 'prompt'],
   ticket_in_progress: ['reference', 'department', 'result'],

@@ -115,5 +115,6 @@ export function completeTurn(
       if (r.followUpReference) events.push({ type: 'ticket.created', id: r.followUpReference });
     }
   });
+  replies.push(...(step.closing ?? []));
   return { replies, events, state };
 }

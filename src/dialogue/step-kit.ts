@@ -47,6 +47,8 @@ export interface StepResult {
     | 'cancelled'
     | 'handoff_forwarded'
     | 'rated';
+  /** Said last, after the replies that depend on the actions (a request left for afterwards, recalled). */
+  closing?: Reply[];
   /** The topic and aspect the turn was read with (follow-ups, issue 14); set by step. */
   topic?: TopicUse;
 }

@@ -155,7 +155,8 @@ export class NluModel {
       if (a.intent === OUT_OF_SCOPE || b.intent === OUT_OF_SCOPE || a.intent === b.intent) return undefined;
       const afterStart = m.index + m[0].length + (rawAfter.length - rawAfter.trimStart().length);
       if (a.intent === parse.intent) return { intent: b.intent, score: b.score, text: after, start: afterStart };
-      if (b.intent === parse.intent) return { intent: a.intent, score: a.score, text: before, start: rawBefore.length - rawBefore.trimStart().length };
+      if (b.intent === parse.intent)
+        return { intent: a.intent, score: a.score, text: before, start: rawBefore.length - rawBefore.trimStart().length };
       return undefined;
     }
     return undefined;
