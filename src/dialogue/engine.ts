@@ -30,6 +30,7 @@ import {
   isHotlineNumber,
   isQuestion,
   isReferenceQuestion,
+  isReschedule,
   stopsThenGoesOn,
 } from './intents-text.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
@@ -252,6 +253,15 @@ export class DialogueEngine extends StepKit {
     const also = this.alsoAsked(parse);
     if (also) return this.twoRequests(state, parse, also, now);
     const base: ConversationState = { ...state, humanOffered: false, lastIntent: parse.intent };
+    // 把预约改到下周二 booked a second appointment and left the first standing: moving one is cancelling it
+    // (asked first, as any cancel) and then booking again, which is recalled once the cancel is done.
+    if (isReschedule(parse)) {
+      const known = parse.entities.some((e) => e.type === 'reference' && e.kind === 'appointment') || state.lastReference?.startsWith('A');
+      if (!known) return this.result({ ...base, misunderstood: 0 }, [text(this.msg('reschedule_unknown'))], 'answer');
+      const later = { intent: 'appointment', name: this.msg('reschedule_rebook'), reminded: false };
+      const r = this.cancel.startCancelAppointment({ ...base, misunderstood: 0, later }, parse);
+      return { ...r, replies: [text(this.msg('reschedule_how')), ...r.replies] };
+    }
     if (isAppointmentCancel(parse) || this.cancelsBookingJustMade(state, parse, now))
       return this.cancel.startCancelAppointment(base, parse);
     const progress = this.intent('progress_query');

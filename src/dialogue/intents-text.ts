@@ -58,6 +58,9 @@ export const asksAboutFiling = (p: Parse) =>
  */
 export const correctedPlace = (p: Parse): string | undefined =>
   /(?:改成|改为|换成|应该是|是|为|在)[:：\s]*([^，,。!！?？]{2,})[。!！]*$/u.exec(p.text.trim())?.[1]?.trim();
+/** 我想把预约改到下周二: moving an appointment, which is cancelling it and booking again. */
+export const isReschedule = (p: Parse) =>
+  /预约/.test(p.normalised) && /改到|改成|改期|改时间|换到|换个时间|换一天|推迟|延期|提前到|往后推/.test(p.normalised);
 /** Words that name cancelling a booking (帮我取消, 不去了), not a mere 算了. */
 export const isCancelWords = (p: Parse) => /取消|撤销|不去了|去不了|不约了|不预约了/.test(p.normalised);
 /** 明天, 下周五上午, 3点: a message that is only a date, time or period (and particles). */
