@@ -92,6 +92,13 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
     return null;
   }
   if (topic) {
+    // 我住在闵行 after 在哪里办 (whose answer asks for the district): that district's hall for the topic.
+    const district = parse.entities.find((e) => e.type === 'district');
+    const hall = district && named.length === 0 && [...parse.normalised].length <= 10 ? b.halls.get(district.value) : undefined;
+    if (hall && b.services.has(topic.intent) && (!aspect || aspect === 'place')) {
+      const text = `${topicName(b, topic.intent)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`;
+      return { kind: 'answer', text, use: { topic: topic.intent, aspect: 'place', via: 'follow_up' } };
+    }
     if (aspect) return aboutTopic(b, topic, aspect);
     // Not a question we can place: rather than guess, ask which aspect. Only
     // for a few words (还有呢, 其他的呢): a longer message the model cannot
