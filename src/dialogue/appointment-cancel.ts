@@ -4,14 +4,12 @@
  */
 import type { ConversationState, FormState } from '../core/conversation.js';
 import type { Parse } from '../core/parse.js';
-import { isAffirm, isAppointmentCancel, isCancel } from './intents-text.js';
+import { isAffirm, isAppointmentCancel, isCancel, lastAppointment, namedAppointment } from './intents-text.js';
 import { StepKit, type StepResult, text } from './step-kit.js';
 
 export class AppointmentCancel extends StepKit {
   startCancelAppointment(state: ConversationState, parse: Parse): StepResult {
-    const ref =
-      parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value ??
-      (state.lastReference?.startsWith('A') ? state.lastReference : null);
+    const ref = namedAppointment(parse) ?? lastAppointment(state);
     if (!ref) {
       const form: FormState = { intent: 'appointment_cancel', slots: {}, pending: 'reference', attempts: {}, confirming: false };
       return this.result({ ...state, status: 'form', form }, [text('请提供要取消的预约号，例如 A20261125-0001。')], 'slot_prompt');
@@ -35,14 +33,14 @@ export class AppointmentCancel extends StepKit {
 
   continueCancel(state: ConversationState, form: FormState, parse: Parse): StepResult {
     if (!form.confirming) {
-      const ref = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment');
+      const ref = namedAppointment(parse);
       if (isCancel(parse) && !ref)
         return this.result({ ...state, status: 'idle', form: null }, [text('好的，没有取消任何预约。')], 'cancelled');
       if (!ref) return this.result(state, [text('没有识别出预约号，预约号以 A 开头，例如 A20261125-0001。')], 'slot_prompt');
-      return this.confirmCancel(state, ref.value);
+      return this.confirmCancel(state, ref);
     }
     // 取消预约 A…-0001 again at "确认取消…吗？" repeats the request: a yes. Another number starts over with it.
-    const named = parse.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
+    const named = namedAppointment(parse);
     if (isAppointmentCancel(parse) && named && named !== form.slots.reference) {
       return this.startCancelAppointment({ ...state, status: 'idle', form: null }, parse);
     }

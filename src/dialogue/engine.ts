@@ -31,6 +31,8 @@ import {
   isQuestion,
   isReferenceQuestion,
   isReschedule,
+  lastAppointment,
+  namedAppointment,
   stopsThenGoesOn,
 } from './intents-text.js';
 import { attemptsLeft, PROOF_FORM, readPhoneTail } from './reference-proof.js';
@@ -209,22 +211,24 @@ export class DialogueEngine extends StepKit {
     // rest is a new matter. Resuming the form after it would ask again what
     // the citizen has just said they no longer want.
     if (state.form && stopsThenGoesOn(parse) && def && !CHAT.has(def.id)) {
-      const name = this.intent(state.form.intent)?.form?.name ?? '事项';
-      const r = this.decide({ ...state, status: 'idle', form: null, humanOffered: false }, parse, now);
-      return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
+      return this.dropFormThen(state, (idle) => this.decide(idle, parse, now));
     }
     // 取消预约 A… while another form is open is about that appointment, not the form in progress (which is
     // dropped, saying so): closing the form alone and saying 已取消 had left the booking standing.
-    const named = parse.entities.some((e) => e.type === 'reference' && e.kind === 'appointment');
-    if (state.form && state.form.intent !== 'appointment_cancel' && named && isAppointmentCancel(parse)) {
-      const name = this.intent(state.form.intent)?.form?.name ?? '事项';
-      const r = this.cancel.startCancelAppointment({ ...state, status: 'idle', form: null, humanOffered: false }, parse);
-      return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
+    if (state.form && state.form.intent !== 'appointment_cancel' && namedAppointment(parse) && isAppointmentCancel(parse)) {
+      return this.dropFormThen(state, (idle) => this.cancel.startCancelAppointment(idle, parse));
     }
     const followUp = resolveFollowUp(this.b, state, parse, now);
     if (followUp) return this.followUp(state, followUp);
     if (state.form) return this.continueForm(state, state.form, parse, now);
     return this.route(state, parse, now);
+  }
+
+  /** Ends the open form, saying nothing was submitted, and goes on with `next` from there. */
+  private dropFormThen(state: ConversationState, next: (idle: ConversationState) => StepResult): StepResult {
+    const name = this.intent(state.form?.intent ?? '')?.form?.name ?? '事项';
+    const r = next({ ...state, status: 'idle', form: null, humanOffered: false });
+    return { ...r, replies: [text(this.msg('form_dropped', { form: name })), ...r.replies] };
   }
 
   /** A follow-up question's reply (see follow-up.ts for when a message is one). */
@@ -256,8 +260,8 @@ export class DialogueEngine extends StepKit {
     // 把预约改到下周二 booked a second appointment and left the first standing: moving one is cancelling it
     // (asked first, as any cancel) and then booking again, which is recalled once the cancel is done.
     if (isReschedule(parse)) {
-      const known = parse.entities.some((e) => e.type === 'reference' && e.kind === 'appointment') || state.lastReference?.startsWith('A');
-      if (!known) return this.result({ ...base, misunderstood: 0 }, [text(this.msg('reschedule_unknown'))], 'answer');
+      if (!namedAppointment(parse) && !lastAppointment(state))
+        return this.result({ ...base, misunderstood: 0 }, [text(this.msg('reschedule_unknown'))], 'answer');
       const later = { intent: 'appointment', name: this.msg('reschedule_rebook'), reminded: false };
       const r = this.cancel.startCancelAppointment({ ...base, misunderstood: 0, later }, parse);
       return { ...r, replies: [text(this.msg('reschedule_how')), ...r.replies] };
@@ -328,7 +332,7 @@ export class DialogueEngine extends StepKit {
    */
   private cancelsBookingJustMade(state: ConversationState, parse: Parse, now: Date): boolean {
     const topic = liveTopic(this.b, state, now);
-    return topic?.intent === 'appointment' && Boolean(state.lastReference?.startsWith('A')) && isCancelWords(parse);
+    return topic?.intent === 'appointment' && lastAppointment(state) !== null && isCancelWords(parse);
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Small text tests the engine applies on top of the classifier's intent. */
+import type { ConversationState } from '../core/conversation.js';
 import type { Parse } from '../core/parse.js';
 
 const CANCEL = /^(取消|算了|不办了|不弄了|退出|不用了|不要了|不预约了|不投诉了|不查了|结束|停止)/;
@@ -35,10 +36,15 @@ export const isDeny = (p: Parse) => p.intent === 'deny' || DENY.test(p.normalise
 export const isQuestion = (p: Parse) => QUESTION.test(p.normalised);
 /** Asks whether something is so (要预约吗, 需不需要预约) rather than asking for it (帮我预约明天下午). */
 export const asksWhether = (p: Parse) => WHETHER.test(p.normalised);
+/** The appointment number the message names (A20261125-0001), if any. */
+export const namedAppointment = (p: Parse): string | undefined =>
+  p.entities.find((e) => e.type === 'reference' && e.kind === 'appointment')?.value;
+/** The appointment this conversation made last, if its last record was one. */
+export const lastAppointment = (state: ConversationState): string | null =>
+  state.lastReference?.startsWith('A') ? state.lastReference : null;
 /** 取消预约 A20261125-0001 / 我要取消预约 */
 export const isAppointmentCancel = (p: Parse) =>
-  /取消|撤销|不去了/.test(p.normalised) &&
-  (/预约/.test(p.normalised) || p.entities.some((e) => e.type === 'reference' && e.kind === 'appointment'));
+  /取消|撤销|不去了/.test(p.normalised) && (/预约/.test(p.normalised) || namedAppointment(p) !== undefined);
 /**
  * 怎么投诉比较快？, 投诉要留电话吗, 建议多久有回复: a short question about filing a
  * complaint or suggestion itself, not a grievance put as a question
