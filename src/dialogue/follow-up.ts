@@ -96,8 +96,7 @@ export function resolveFollowUp(b: Behaviour, state: ConversationState, parse: P
     const district = parse.entities.find((e) => e.type === 'district');
     const hall = district && named.length === 0 && [...parse.normalised].length <= 10 ? b.halls.get(district.value) : undefined;
     if (hall && b.services.has(topic.intent) && (!aspect || aspect === 'place')) {
-      const text = `${topicName(b, topic.intent)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`;
-      return { kind: 'answer', text, use: { topic: topic.intent, aspect: 'place', via: 'follow_up' } };
+      return { kind: 'answer', text: hallAnswer(b, topic.intent, hall), use: { topic: topic.intent, aspect: 'place', via: 'follow_up' } };
     }
     if (aspect) return aboutTopic(b, topic, aspect);
     // Not a question we can place: rather than guess, ask which aspect. Only
@@ -158,6 +157,11 @@ function aboutTopic(b: Behaviour, topic: TopicMemory, aspect: Aspect): FollowUpM
   return answer(b, topic.intent, aspect, 'follow_up');
 }
 
+/** Where a service is done in a district: that district's hall, its address and hours. */
+function hallAnswer(b: Behaviour, service: string, hall: { name: string; address: string; hours: string }): string {
+  return `${topicName(b, service)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`;
+}
+
 /** The question a form is waiting on. */
 export function pendingSlot(form: FormState, formDef: FormDef): SlotDef | undefined {
   return formDef.slots.find((s) => s.name === form.pending);
@@ -199,9 +203,7 @@ function inForm(
     if (!service || named.some((n) => n !== service && n !== 'appointment')) return null;
     const district = form.slots.district;
     const hall = aspect === 'place' && district ? b.halls.get(district) : undefined;
-    const text = hall
-      ? `${topicName(b, service)}可以在${hall.name}办理（${hall.address}，${hall.hours}）。`
-      : aspectAnswer(b, service, aspect);
+    const text = hall ? hallAnswer(b, service, hall) : aspectAnswer(b, service, aspect);
     return { kind: 'resume', text, use: { topic: service, aspect, via: 'follow_up' } };
   }
   // Filing a ticket, a question about it at the place or phone prompt
