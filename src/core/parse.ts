@@ -44,5 +44,11 @@ export interface Parse {
    * the intent of the part after or before 顺便/另外/还有 that is not the
    * message's own, when each part reads as a request of its own.
    */
-  also?: { intent: string; score: number; text: string /** where `text` starts in `normalised` */; start: number };
+  also?: {
+    intent: string;
+    score: number;
+    text: string;
+    /** Where `text` starts in `normalised`. */
+    start: number;
+  };
 }

@@ -75,10 +75,10 @@ const OWN_TOPIC_ALONE = 0.6;
  * nothing on the other development sets (docs/nlu.md).
  */
 const SPLIT_SHARE = 0.3;
+const SPLIT_ACTIVATION = 0.3;
 /** Words that join a second request to a first (预约身份证，顺便问下公积金怎么提取), with the punctuation around them. */
 const SECOND_REQUEST =
   /[\s,，。.;；!！?？]*(?:顺便(?:问(?:一?下|问)?|说一?下|咨询一?下)?|另外(?:问一?下|想问一?下)?|还有(?:一件事|个事|就是)?|还想问(?:一?下)?|再问(?:一?下)?|对了)[\s,，:：]*/gu;
-const SPLIT_ACTIVATION = 0.3;
 
 export class NluModel {
   constructor(
@@ -144,7 +144,6 @@ export class NluModel {
   private secondRequest(parse: Omit<Parse, 'entities'>): Parse['also'] {
     if (parse.intent === OUT_OF_SCOPE) return undefined;
     const text = parse.normalised;
-    SECOND_REQUEST.lastIndex = 0;
     for (const m of text.matchAll(SECOND_REQUEST)) {
       const rawBefore = text.slice(0, m.index);
       const rawAfter = text.slice(m.index + m[0].length);

@@ -213,7 +213,7 @@ class FastClassifier {
     for (const f of present) add(f, value);
     if (withNone) add(NONE_FEATURE, noneValue);
     // convertToArray: one score per intent, zeros left out, highest first.
-    let ranked: IntentScore[] = [];
+    const ranked: IntentScore[] = [];
     for (const [intent, p] of this.outputs) {
       if (p < 0) continue;
       const sum = sums[p] as number;
@@ -234,7 +234,7 @@ class FastClassifier {
           modified = true;
         }
       }
-      if (modified) ranked = ranked.sort((a, b) => b.score - a.score);
+      if (modified) ranked.sort((a, b) => b.score - a.score);
     }
     const activation = ranked[0]?.score ?? 0;
     // normalizeClassifications: squared shares.
